@@ -1,0 +1,231 @@
+#include "app/commands.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "app/config.h"
+#include "app/demo.h"
+#include "common/clock.h"
+#include "common/crypto.h"
+#include "common/log.h"
+#include "common/text.h"
+#include "http/api.h"
+#include "http/auth.h"
+#include "http/server.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace steadfast::app {
+
+std::string DatabasePath(const std::string& data_dir) { return data_dir + "/steadfast.db"; }
+
+namespace {
+
+bool FileExists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+Status EnsureDirectory(const std::string& dir) {
+  if (dir.empty()) return Status::InvalidArgument("--data", "is required");
+  struct stat st;
+  if (::stat(dir.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode)) return Status::InvalidArgument("--data", dir + " is not a folder");
+    return Status::Ok();
+  }
+  if (::mkdir(dir.c_str(), 0700) != 0) {
+    return Status::InvalidArgument("--data", "cannot create folder " + dir);
+  }
+  return Status::Ok();
+}
+
+Result<std::string> ReadSecretFile(const std::string& path, std::string_view flag) {
+  std::ifstream in(path);
+  if (!in) return Status::InvalidArgument(std::string(flag), "cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string s(Trim(ss.str()));
+  if (s.empty()) return Status::InvalidArgument(std::string(flag), path + " is empty");
+  return s;
+}
+
+Status CheckPassword(const std::string& password, std::string_view source) {
+  if (password.size() < 10) {
+    return Status::InvalidArgument(std::string(source), "password must be at least 10 characters");
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<storage::sqlite::SqliteStore>> OpenStore(const std::string& data_dir,
+                                                                const Clock& clock, bool must_exist,
+                                                                int read_connections = 2) {
+  const std::string path = DatabasePath(data_dir);
+  if (must_exist && !FileExists(path)) {
+    return Status::NotFound("no store in " + data_dir + "; run `steadfast init --data " + data_dir +
+                            "` first");
+  }
+  storage::sqlite::SqliteOptions options;
+  options.path = path;
+  options.read_connections = read_connections;
+  return storage::sqlite::SqliteStore::Open(options, clock);
+}
+
+LogLevel ParseLevel(const std::string& s) {
+  if (s == "debug") return LogLevel::kDebug;
+  if (s == "warn") return LogLevel::kWarn;
+  if (s == "error") return LogLevel::kError;
+  return LogLevel::kInfo;
+}
+
+}  // namespace
+
+Status RunInit(const InitOptions& o) {
+  SF_RETURN_IF_ERROR(InitCrypto());
+  SF_RETURN_IF_ERROR(EnsureDirectory(o.data_dir));
+  if (FileExists(DatabasePath(o.data_dir))) {
+    return Status::Conflict(o.data_dir + " already holds a Steadfast store");
+  }
+  const std::string email = AsciiLower(Trim(o.admin_email));
+  if (!LooksLikeEmail(email)) {
+    return Status::InvalidArgument("--admin-email", "'" + o.admin_email + "' is not an email");
+  }
+  std::string password;
+  bool generated = false;
+  if (o.admin_password_file) {
+    SF_ASSIGN_OR_RETURN(password, ReadSecretFile(*o.admin_password_file, "--admin-password-file"));
+    SF_RETURN_IF_ERROR(CheckPassword(password, "--admin-password-file"));
+  } else if (const char* env = std::getenv("STEADFAST_ADMIN_PASSWORD"); env && *env) {
+    password = env;
+    SF_RETURN_IF_ERROR(CheckPassword(password, "STEADFAST_ADMIN_PASSWORD"));
+  } else {
+    password = RandomToken(15);
+    generated = true;
+  }
+  SF_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
+  SystemClock clock;
+  SF_ASSIGN_OR_RETURN(auto store, OpenStore(o.data_dir, clock, false));
+  SF_RETURN_IF_ERROR(
+      store->CreateAgent({o.admin_name, email, domain::Role::kAdmin, hash, {}}).status());
+  if (o.demo) SF_RETURN_IF_ERROR(SeedDemo(*store, clock, hash));
+  std::printf("Initialized %s\n", o.data_dir.c_str());
+  std::printf("Admin: %s\n", email.c_str());
+  if (generated) std::printf("Password (shown once): %s\n", password.c_str());
+  if (o.demo) {
+    std::printf(
+        "Demo agents ana@example.com (lead), ben@example.com, chloe@example.com "
+        "use the admin password.\n");
+  }
+  return Status::Ok();
+}
+
+Status RunServe(const ServeOptions& o) {
+  // Block the stop signals before any thread starts, so only the sigwait below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  SF_RETURN_IF_ERROR(InitCrypto());
+  SF_ASSIGN_OR_RETURN(Config config, LoadConfig(o.config_file, SteadfastEnvironment()));
+  if (o.listen) config.listen = *o.listen;
+  SF_ASSIGN_OR_RETURN(auto host_port, ParseListen(config.listen, "--listen"));
+  SetLogLevel(ParseLevel(config.log_level));
+
+  SystemClock clock;
+  SF_ASSIGN_OR_RETURN(auto store, OpenStore(o.data_dir, clock, true, config.read_connections));
+  http::AuthOptions auth_options;
+  auth_options.secure_cookies = config.secure_cookies;
+  http::Authenticator auth(*store, clock, auth_options);
+  http::ApiOptions api_options;
+  api_options.max_attachment_bytes = config.max_attachment_bytes;
+  api_options.max_message_bytes = config.max_message_bytes;
+  http::Api api(*store, auth, clock, api_options);
+
+  http::ServerOptions server_options;
+  server_options.host = host_port.first;
+  server_options.port = host_port.second;
+  server_options.io_threads = config.io_threads;
+  server_options.worker_threads = config.worker_threads;
+  server_options.max_body_bytes = config.max_body_bytes;
+  http::Server server(server_options, [&api](const http::Request& r) { return api.Handle(r); });
+  SF_RETURN_IF_ERROR(server.Start());
+  const std::string addr = host_port.first + ":" + std::to_string(server.port());
+  Log(LogLevel::kInfo, "listening", {{"addr", addr}, {"data", o.data_dir}});
+  // Tests and scripts read this line to learn the port when --listen asked for port 0.
+  std::printf("listening on http://%s\n", addr.c_str());
+  std::fflush(stdout);
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  Log(LogLevel::kInfo, "stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  server.Stop();  // Finishes in-flight requests; their writes have committed before they answer.
+  store.reset();  // Drains the writer.
+  Log(LogLevel::kInfo, "stopped");
+  return Status::Ok();
+}
+
+Status RunUserAdd(const UserAddOptions& o) {
+  SF_RETURN_IF_ERROR(InitCrypto());
+  const std::string email = AsciiLower(Trim(o.email));
+  if (!LooksLikeEmail(email)) {
+    return Status::InvalidArgument("--email", "'" + o.email + "' is not an email");
+  }
+  if (Trim(o.name).empty()) return Status::InvalidArgument("--name", "is required");
+  auto role = domain::ParseRole(o.role);
+  if (!role) {
+    return Status::InvalidArgument(
+        "--role", "'" + o.role + "' is not one of " + std::string(domain::AllowedRoles()));
+  }
+  std::string hash;
+  std::optional<std::string> password;
+  if (o.password_file) {
+    SF_ASSIGN_OR_RETURN(password, ReadSecretFile(*o.password_file, "--password-file"));
+  } else if (const char* env = std::getenv("STEADFAST_USER_PASSWORD"); env && *env) {
+    password = env;
+  }
+  if (password) {
+    SF_RETURN_IF_ERROR(CheckPassword(*password, "password"));
+    SF_ASSIGN_OR_RETURN(hash, HashPassword(*password));
+  }
+  SystemClock clock;
+  SF_ASSIGN_OR_RETURN(auto store, OpenStore(o.data_dir, clock, true));
+  SF_ASSIGN_OR_RETURN(domain::Agent a,
+                      store->CreateAgent({std::string(Trim(o.name)), email, *role, hash, {}}));
+  std::printf("Added %s <%s> as %s (id %lld)%s\n", a.name.c_str(), a.email.c_str(),
+              std::string(domain::Name(a.role)).c_str(), static_cast<long long>(a.id),
+              hash.empty() ? "; no password: sign-in disabled until one is set" : "");
+  return Status::Ok();
+}
+
+Status RunTokenCreate(const TokenCreateOptions& o) {
+  SF_RETURN_IF_ERROR(InitCrypto());
+  if (o.agent_email.has_value() == o.customer_email.has_value()) {
+    return Status::InvalidArgument("--agent", "give exactly one of --agent or --customer");
+  }
+  SystemClock clock;
+  SF_ASSIGN_OR_RETURN(auto store, OpenStore(o.data_dir, clock, true));
+  http::Authenticator auth(*store, clock, {});
+  std::string secret;
+  if (o.agent_email) {
+    auto agent = store->FindAgentByEmail(AsciiLower(*o.agent_email));
+    if (!agent.ok()) return Status::InvalidArgument("--agent", agent.status().message());
+    SF_ASSIGN_OR_RETURN(secret,
+                        auth.CreateApiToken(domain::Actor::Kind::kAgent, agent->agent.id, o.label));
+  } else {
+    auto customer = store->FindCustomerByEmail(AsciiLower(*o.customer_email));
+    if (!customer.ok()) return Status::InvalidArgument("--customer", customer.status().message());
+    SF_ASSIGN_OR_RETURN(secret,
+                        auth.CreateApiToken(domain::Actor::Kind::kCustomer, customer->id, o.label));
+  }
+  std::printf("%s\n", secret.c_str());
+  return Status::Ok();
+}
+
+}  // namespace steadfast::app

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "common/result.h"
+
+namespace steadfast::app {
+
+// Server settings: defaults, then the TOML file, then STEADFAST_* environment variables.
+struct Config {
+  std::string listen = "127.0.0.1:8080";           // STEADFAST_LISTEN
+  size_t max_body_bytes = 25 * 1024 * 1024;        // STEADFAST_MAX_BODY_BYTES
+  size_t max_attachment_bytes = 10 * 1024 * 1024;  // STEADFAST_MAX_ATTACHMENT_BYTES
+  size_t max_message_bytes = 256 * 1024;           // STEADFAST_MAX_MESSAGE_BYTES
+  int io_threads = 2;                              // STEADFAST_IO_THREADS
+  int worker_threads = 32;                         // STEADFAST_WORKER_THREADS
+  int read_connections = 4;                        // STEADFAST_READ_CONNECTIONS
+  bool secure_cookies = false;                     // STEADFAST_SECURE_COOKIES
+  std::string log_level = "info";                  // STEADFAST_LOG_LEVEL
+};
+
+// Loads `path` (if given) over the defaults, then applies `env` (name → value) overrides.
+// InvalidArgument naming the key (file) or variable (environment) for anything malformed or
+// unknown, so a typo is never silently ignored.
+Result<Config> LoadConfig(const std::optional<std::string>& path,
+                          const std::map<std::string, std::string>& env);
+
+// The STEADFAST_* variables of this process.
+std::map<std::string, std::string> SteadfastEnvironment();
+
+// Splits "host:port". InvalidArgument(field) if malformed.
+Result<std::pair<std::string, int>> ParseListen(const std::string& listen, std::string_view field);
+
+}  // namespace steadfast::app

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace steadfast {
+
+// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
+bool IsValidUtf8(std::string_view s);
+
+// Removes ASCII whitespace from both ends.
+std::string_view Trim(std::string_view s);
+
+// ASCII lower-case copy (email addresses, header names).
+std::string AsciiLower(std::string_view s);
+
+// Splits on `sep`, keeping empty pieces.
+std::vector<std::string_view> Split(std::string_view s, char sep);
+
+// True for "local@domain.tld"-shaped addresses without spaces or control characters.
+// Deliberately simple: mail delivery is the real test of an address.
+bool LooksLikeEmail(std::string_view s);
+
+// True when `s` contains a control character other than tab, LF and CR.
+bool HasControlChars(std::string_view s);
+
+}  // namespace steadfast

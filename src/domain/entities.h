@@ -1,0 +1,136 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/time.h"
+#include "domain/types.h"
+
+namespace steadfast::domain {
+
+struct Company {
+  CompanyId id = 0;
+  std::string name;
+  // When true, every customer of the company may see the company's tickets.
+  bool shares_tickets = false;
+  Timestamp created_at;
+};
+
+struct Customer {
+  CustomerId id = 0;
+  std::string name;
+  std::vector<std::string> emails;  // Lower-cased; the first is the primary address.
+  std::optional<CompanyId> company_id;
+  std::string timezone;  // IANA name, e.g. "Europe/Lisbon"; empty if unknown.
+  std::string language;  // BCP 47 tag, e.g. "pt-PT"; empty if unknown.
+  std::string notes;
+  Timestamp created_at;
+  Timestamp updated_at;
+  int64_t version = 1;
+};
+
+struct Agent {
+  AgentId id = 0;
+  std::string name;
+  std::string email;  // Lower-cased, unique.
+  Role role = Role::kAgent;
+  std::vector<TeamId> teams;
+  bool active = true;
+  Timestamp created_at;
+};
+
+struct Team {
+  TeamId id = 0;
+  std::string name;
+  Timestamp created_at;
+};
+
+struct Resolution {
+  Outcome outcome = Outcome::kSolved;
+  // Required for cannot_do: the limit, stated plainly for the customer.
+  std::string statement;
+  std::vector<std::string> alternatives;
+  std::optional<TicketId> duplicate_of;  // Required for duplicate.
+  AgentId resolved_by = 0;
+  Timestamp resolved_at;
+};
+
+struct Ticket {
+  TicketId id = 0;
+  int64_t number = 0;  // The human number shown as "#123".
+  std::string subject;
+  CustomerId customer_id = 0;
+  std::optional<CompanyId> company_id;  // The customer's company when the ticket was opened.
+  std::optional<AgentId> owner_id;
+  std::optional<TeamId> team_id;
+  TicketStatus status = TicketStatus::kNew;
+  Priority priority = Priority::kNormal;
+  std::vector<std::string> tags;  // Lower-cased, unique, sorted.
+  Channel channel = Channel::kApi;
+  Timestamp created_at;
+  Timestamp updated_at;
+  int64_t version = 1;  // Incremented by every change; stale versions get Conflict.
+  std::optional<Resolution> resolution;
+};
+
+struct Attachment {
+  AttachmentId id = 0;
+  MessageId message_id = 0;
+  TicketId ticket_id = 0;
+  std::string filename;
+  std::string content_type;
+  int64_t size = 0;
+  std::string sha256;  // Hex; the content-addressed blob.
+};
+
+// Who did something. For agents and customers `id` is theirs; the system has id 0.
+struct Actor {
+  enum class Kind { kAgent, kCustomer, kSystem };
+  Kind kind = Kind::kSystem;
+  int64_t id = 0;
+};
+
+struct Message {
+  MessageId id = 0;
+  TicketId ticket_id = 0;
+  MessageKind kind = MessageKind::kCustomer;
+  Actor author;
+  std::string body;  // Plain text.
+  Timestamp created_at;
+  std::vector<Attachment> attachments;
+};
+
+struct Handoff {
+  HandoffId id = 0;
+  TicketId ticket_id = 0;
+  AgentId from_agent_id = 0;
+  AgentId to_agent_id = 0;
+  std::string note;  // The context the receiver needs; required.
+  HandoffState state = HandoffState::kProposed;
+  std::string decline_reason;
+  Timestamp created_at;
+  std::optional<Timestamp> answered_at;
+};
+
+// One changed field: values rendered as text ("open", "high", "7"); empty for none.
+struct FieldChange {
+  std::string field;
+  std::string before;
+  std::string after;
+};
+
+// An entry in the append-only ticket log.
+struct Event {
+  EventId id = 0;
+  TicketId ticket_id = 0;
+  std::string type;  // "ticket_created", "owner_taken", "handoff_accepted", "resolved", ...
+  Actor actor;
+  Timestamp at;
+  std::vector<FieldChange> changes;
+  std::string note;  // Free text that belongs to the event (handoff note, decline reason).
+};
+
+std::string_view Name(Actor::Kind kind);
+
+}  // namespace steadfast::domain

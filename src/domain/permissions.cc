@@ -1,0 +1,129 @@
+#include "domain/permissions.h"
+
+#include "common/check.h"
+
+namespace steadfast::domain {
+
+bool CanSee(const Principal& who, const Ticket& ticket) {
+  if (!who.is_customer()) return true;
+  if (ticket.customer_id == who.id) return true;
+  return who.company_shares_tickets && who.company_id.has_value() &&
+         ticket.company_id == who.company_id;
+}
+
+bool CanSeeMessage(const Principal& who, MessageKind kind) {
+  return !who.is_customer() || kind != MessageKind::kNote;
+}
+
+namespace {
+
+Status Denied(std::string why) { return Status::PermissionDenied(std::move(why)); }
+
+bool IsOwner(const Principal& who, const Ticket& t) {
+  return who.is_agent() && t.owner_id.has_value() && *t.owner_id == who.id;
+}
+
+// Actions on one ticket, after visibility has been checked.
+Status AuthorizeTicketAction(const Principal& who, Action what, const Target& target) {
+  const Ticket& t = *target.ticket;
+  if (who.is_customer()) {
+    switch (what) {
+      case Action::kViewTicket:
+        return Status::Ok();
+      case Action::kPostCustomerMessage:
+        // Only the ticket's own customer writes as the customer; colleagues only read.
+        if (t.customer_id == who.id) return Status::Ok();
+        return Denied("only the customer who opened this ticket may write on it");
+      default:
+        return Denied("customers may only read and reply on their own tickets");
+    }
+  }
+  if (who.is_system()) return Status::Ok();
+  switch (what) {
+    case Action::kViewTicket:
+    case Action::kViewInternal:
+    case Action::kReply:
+    case Action::kNote:
+    case Action::kEditTicket:
+    case Action::kTakeOwnership:
+    case Action::kReopen:
+      return Status::Ok();
+    case Action::kPostCustomerMessage:
+      return Denied("agents reply as themselves, not as the customer");
+    case Action::kProposeHandoff:
+      if (IsOwner(who, t) || who.is_lead_or_admin()) return Status::Ok();
+      return Denied("only the ticket's owner (or a lead) may hand it off");
+    case Action::kAnswerHandoff:
+      SF_CHECK(target.handoff != nullptr);
+      if (target.handoff->to_agent_id == who.id) return Status::Ok();
+      return Denied("only the agent the handoff is offered to may answer it");
+    case Action::kReassign:
+      if (who.is_lead_or_admin()) return Status::Ok();
+      return Denied("only leads and admins may reassign directly; propose a handoff instead");
+    case Action::kResolve:
+      if (!t.owner_id.has_value() || IsOwner(who, t) || who.is_lead_or_admin()) {
+        return Status::Ok();
+      }
+      return Denied("only the ticket's owner (or a lead) may resolve it");
+    default:
+      return Denied("not an action on a ticket");
+  }
+}
+
+}  // namespace
+
+Status Authorize(const Principal& who, Action what, const Target& target) {
+  switch (what) {
+    case Action::kViewTicket:
+    case Action::kViewInternal:
+    case Action::kPostCustomerMessage:
+    case Action::kReply:
+    case Action::kNote:
+    case Action::kEditTicket:
+    case Action::kProposeHandoff:
+    case Action::kAnswerHandoff:
+    case Action::kReassign:
+    case Action::kTakeOwnership:
+    case Action::kResolve:
+    case Action::kReopen:
+      SF_CHECK(target.ticket != nullptr);
+      if (!CanSee(who, *target.ticket)) return Status::NotFound("ticket not found");
+      return AuthorizeTicketAction(who, what, target);
+
+    case Action::kCreateTicket:
+    case Action::kListTickets:
+      return Status::Ok();  // Customers create for themselves; lists are filtered by CanSee.
+    case Action::kSearch:
+      if (who.is_customer()) return Denied("search is for agents");
+      return Status::Ok();
+
+    case Action::kViewCustomer:
+      SF_CHECK(target.customer != nullptr);
+      if (who.is_customer() && target.customer->id != who.id) {
+        return Status::NotFound("customer not found");
+      }
+      return Status::Ok();
+    case Action::kEditCustomer:
+      SF_CHECK(target.customer != nullptr);
+      if (who.is_customer()) {
+        if (target.customer->id != who.id) return Status::NotFound("customer not found");
+        return Denied("customers cannot edit their record through this API");
+      }
+      return Status::Ok();
+    case Action::kListCustomers:
+    case Action::kCreateCustomer:
+    case Action::kViewAgents:
+    case Action::kViewTeams:
+      if (who.is_customer()) return Denied("this is for agents");
+      return Status::Ok();
+    case Action::kManageTeams:
+      if (who.is_lead_or_admin()) return Status::Ok();
+      return Denied("only leads and admins may manage teams");
+    case Action::kManageAgents:
+      if (who.is_system() || (who.is_agent() && who.role == Role::kAdmin)) return Status::Ok();
+      return Denied("only admins may manage agents");
+  }
+  return Denied("unknown action");
+}
+
+}  // namespace steadfast::domain

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "common/status.h"
+#include "domain/entities.h"
+#include "domain/principal.h"
+
+namespace steadfast::domain {
+
+// Everything a principal can ask to do. Every permission check in Steadfast is one call to
+// Authorize below; tests/domain/permissions_test.cc holds the matrix.
+enum class Action {
+  // On a ticket (REQUIRES a ticket).
+  kViewTicket,           // Read the ticket, its customer-visible messages and attachments.
+  kViewInternal,         // Internal notes and the event log.
+  kPostCustomerMessage,  // A message as the ticket's customer.
+  kReply,                // An agent reply to the customer.
+  kNote,                 // An internal note.
+  kEditTicket,           // Subject, priority, tags, team, open⇄pending.
+  kProposeHandoff,       // Offer ownership to another agent.
+  kAnswerHandoff,        // Accept or decline (REQUIRES the handoff).
+  kReassign,             // Move ownership directly, without the receiver accepting.
+  kTakeOwnership,        // Take a ticket that nobody owns.
+  kResolve,
+  kReopen,
+  // Not tied to one ticket.
+  kCreateTicket,  // Agents for anyone; customers for themselves.
+  kListTickets,   // Customers get only what they may see (see VisibleTo).
+  kSearch,
+  kViewCustomer,  // REQUIRES a customer (customers may see themselves).
+  kListCustomers,
+  kEditCustomer,  // REQUIRES a customer.
+  kCreateCustomer,
+  kViewAgents,
+  kManageAgents,  // Create agents and tokens: admins.
+  kViewTeams,
+  kManageTeams,  // Create teams: leads and admins.
+};
+
+// What the action is applied to. Leave unused members null.
+struct Target {
+  const Ticket* ticket = nullptr;
+  const Handoff* handoff = nullptr;
+  const Customer* customer = nullptr;
+};
+
+// Ok if `who` may do `what` to `target`; PermissionDenied (naming the reason) otherwise.
+// NotFound instead of PermissionDenied where admitting existence would leak data: a customer
+// asking for someone else's ticket or customer record learns nothing.
+[[nodiscard]] Status Authorize(const Principal& who, Action what, const Target& target = {});
+
+// True if customer principal `who` may see `ticket` (their own, or their company's when the
+// company shares tickets). Agents and the system see every ticket.
+bool CanSee(const Principal& who, const Ticket& ticket);
+
+// True if `who` may see a message of `kind` (customers never see internal notes).
+bool CanSeeMessage(const Principal& who, MessageKind kind);
+
+}  // namespace steadfast::domain

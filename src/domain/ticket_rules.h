@@ -1,0 +1,139 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "domain/entities.h"
+#include "domain/principal.h"
+
+namespace steadfast::domain {
+
+// A ticket as the rules see it: the row plus its open handoff, if any.
+struct TicketState {
+  Ticket ticket;
+  std::optional<Handoff> pending_handoff;
+};
+
+// A file to attach to a new message; the store hashes and keeps the bytes.
+struct NewAttachment {
+  std::string filename;
+  std::string content_type;
+  std::string data;
+};
+
+struct NewMessage {
+  MessageKind kind = MessageKind::kCustomer;
+  Actor author;
+  std::string body;
+  std::vector<NewAttachment> attachments;
+};
+
+// What a command decided. The store writes all of it in one transaction, or nothing.
+// `after.version` is already incremented; `handoff` with id 0 is inserted, otherwise updated.
+struct Change {
+  Ticket after;
+  std::vector<NewMessage> messages;
+  std::optional<Handoff> handoff;
+  std::vector<Event> events;
+};
+
+// Ok if a ticket may move from `from` to `to`; Conflict naming both otherwise. The one place
+// where the status machine lives:
+//   new → open (owner taken) | resolved;  open ⇄ pending;  open|pending → resolved;
+//   resolved → open (reopen, customer message) | closed.
+[[nodiscard]] Status CheckTransition(TicketStatus from, TicketStatus to);
+
+// Normalizes tags: trimmed, lower-cased, unique, sorted. InvalidArgument("tags") for an empty
+// tag, one over 64 bytes, one with spaces or commas, or more than 32.
+[[nodiscard]] Result<std::vector<std::string>> NormalizeTags(const std::vector<std::string>& tags);
+
+// Checks a subject: 1–255 bytes after trimming, no control characters. Returns it trimmed.
+[[nodiscard]] Result<std::string> ValidateSubject(std::string_view subject);
+
+// Checks a message body: not blank, at most `max_bytes`.
+[[nodiscard]] Status ValidateBody(std::string_view body, size_t max_bytes, std::string_view field);
+
+// The first message of a new ticket. The store fills ids, number and customer; the rules fill
+// the rest. `author` is the customer (customer-created) or the agent who logged it for them.
+struct NewTicket {
+  std::string subject;
+  std::string body;
+  Priority priority = Priority::kNormal;
+  std::vector<std::string> tags;
+  Channel channel = Channel::kApi;
+  std::optional<TeamId> team_id;
+  std::vector<NewAttachment> attachments;
+};
+
+// Adds a message. Rules:
+// - An agent reply to a `new` ticket makes that agent the owner and opens it.
+// - A customer message reopens a resolved ticket and brings a pending one back to open.
+// - An agent reply may set the status to pending (`then_pending`) — waiting on the customer.
+// - Notes never change status or owner. Nothing may be added to a closed ticket (Conflict).
+// REQUIRES: Authorize(who, kReply|kNote|kPostCustomerMessage) passed.
+[[nodiscard]] Result<Change> AddMessage(const TicketState& s, const Principal& who,
+                                        NewMessage message, bool then_pending, Timestamp now);
+
+struct TicketPatch {
+  std::optional<std::string> subject;
+  std::optional<Priority> priority;
+  std::optional<std::vector<std::string>> tags;  // Replaces all tags; already normalized.
+  std::optional<std::optional<TeamId>> team_id;  // nullopt inside: remove the team.
+  std::optional<TicketStatus> status;            // Only open ⇄ pending here.
+};
+
+// Applies a patch when `expected_version` matches (Conflict otherwise). A patch that changes
+// nothing is still Ok and returns a Change without events and without a version bump.
+[[nodiscard]] Result<Change> EditTicket(const TicketState& s, const Principal& who,
+                                        const TicketPatch& patch, int64_t expected_version,
+                                        Timestamp now);
+
+// The owner (or a lead) offers ownership to `to`; `note` carries the context and is required.
+// Conflict if the ticket has no owner, is resolved/closed, or already has a pending handoff.
+[[nodiscard]] Result<Change> ProposeHandoff(const TicketState& s, const Principal& who, AgentId to,
+                                            std::string_view note, Timestamp now);
+
+// The receiver accepts: ownership moves. Conflict if the handoff is no longer pending.
+[[nodiscard]] Result<Change> AcceptHandoff(const TicketState& s, const Principal& who,
+                                           HandoffId handoff_id, Timestamp now);
+
+// The receiver declines with a reason (required); ownership stays.
+[[nodiscard]] Result<Change> DeclineHandoff(const TicketState& s, const Principal& who,
+                                            HandoffId handoff_id, std::string_view reason,
+                                            Timestamp now);
+
+// A lead or admin moves ownership directly (recorded as a reassignment, with a note). Any
+// pending handoff is declined on the way.
+[[nodiscard]] Result<Change> Reassign(const TicketState& s, const Principal& who, AgentId to,
+                                      std::string_view note, Timestamp now);
+
+// An agent takes a ticket nobody owns. Conflict if it has an owner.
+[[nodiscard]] Result<Change> TakeOwnership(const TicketState& s, const Principal& who,
+                                           Timestamp now);
+
+struct ResolutionInput {
+  Outcome outcome = Outcome::kSolved;
+  std::string statement;
+  std::vector<std::string> alternatives;
+  std::optional<TicketId> duplicate_of;
+};
+
+// Resolves with an outcome. cannot_do requires a statement; duplicate requires duplicate_of
+// (not the ticket itself; the caller checks it exists). A ticket nobody owns becomes the
+// resolver's. Any pending handoff is withdrawn.
+[[nodiscard]] Result<Change> Resolve(const TicketState& s, const Principal& who,
+                                     const ResolutionInput& input, Timestamp now);
+
+// Reopens a resolved ticket to its owner. Conflict for any other status.
+[[nodiscard]] Result<Change> Reopen(const TicketState& s, const Principal& who, Timestamp now);
+
+// Closes a resolved ticket (the time engine's follow-up does this).
+[[nodiscard]] Result<Change> Close(const TicketState& s, const Principal& who, Timestamp now);
+
+// The change that creates `t` (status new, version 1) with its first message and the
+// "ticket_created" event. `t` must have subject, customer, channel, priority, tags set.
+Change CreateTicket(Ticket t, NewMessage first_message, const Principal& who, Timestamp now);
+
+}  // namespace steadfast::domain

@@ -1,0 +1,106 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "common/clock.h"
+#include "domain/permissions.h"
+#include "domain/principal.h"
+#include "http/auth.h"
+#include "http/message.h"
+#include "http/router.h"
+#include "storage/store.h"
+
+namespace steadfast::http {
+
+struct ApiOptions {
+  size_t max_message_bytes = 256 * 1024;           // Text of one message.
+  size_t max_attachment_bytes = 10 * 1024 * 1024;  // One attached file.
+};
+
+// The REST API under /api/v1: parses and validates each request, asks domain::Authorize,
+// runs the domain rule through the store, and renders the result. Every failure leaves as
+// problem+json through ErrorResponse. Thread-safe; Handle never throws.
+class Api {
+ public:
+  Api(storage::Store& store, Authenticator& auth, const Clock& clock, ApiOptions options);
+
+  // Answers one request. Paths outside /api/v1 get 404.
+  Response Handle(const Request& req);
+
+ private:
+  // What a handler receives: the request, its {id}s, its query and the caller.
+  struct Call {
+    const Request& req;
+    const PathParams& path;
+    const QueryParams& query;
+    const domain::Principal* who;  // Null on public routes.
+  };
+  using Handler = std::function<Result<Response>(Api&, const Call&)>;
+  struct Route {
+    bool is_public = false;
+    Handler handler;
+  };
+
+  void AddRoutes();
+  void AddPublic(std::string method, std::string pattern, Handler h);
+  void Add(std::string method, std::string pattern, Handler h);
+  Result<Response> Dispatch(const Request& req);
+
+  // Auth and meta (api.cc).
+  Result<Response> Health(const Call& c);
+  Result<Response> LogIn(const Call& c);
+  Result<Response> LogOut(const Call& c);
+  Result<Response> Me(const Call& c);
+  Result<Response> OpenApi(const Call& c);
+
+  // Tickets (api_tickets.cc).
+  Result<Response> CreateTicket(const Call& c);
+  Result<Response> ListTickets(const Call& c);
+  Result<Response> GetTicket(const Call& c);
+  Result<Response> PatchTicket(const Call& c);
+  Result<Response> ListMessages(const Call& c);
+  Result<Response> PostMessage(const Call& c);
+  Result<Response> ListEvents(const Call& c);
+  Result<Response> ProposeHandoff(const Call& c);
+  Result<Response> AnswerHandoff(const Call& c, bool accept);
+  Result<Response> TakeTicket(const Call& c);
+  Result<Response> AssignTicket(const Call& c);
+  Result<Response> ResolveTicket(const Call& c);
+  Result<Response> ReopenTicket(const Call& c);
+  Result<Response> Search(const Call& c);
+  Result<Response> GetAttachment(const Call& c);
+
+  // People (api_people.cc).
+  Result<Response> ListCustomers(const Call& c);
+  Result<Response> CreateCustomer(const Call& c);
+  Result<Response> GetCustomer(const Call& c);
+  Result<Response> PatchCustomer(const Call& c);
+  Result<Response> CustomerTickets(const Call& c);
+  Result<Response> CreateCompany(const Call& c);
+  Result<Response> GetCompany(const Call& c);
+  Result<Response> ListAgents(const Call& c);
+  Result<Response> CreateAgent(const Call& c);
+  Result<Response> GetAgent(const Call& c);
+  Result<Response> ListTeams(const Call& c);
+  Result<Response> CreateTeam(const Call& c);
+
+  // Loads a ticket and checks `action` on it for the caller (NotFound for customers who may
+  // not see it).
+  Result<domain::TicketState> LoadAuthorized(const Call& c, domain::TicketId id,
+                                             domain::Action action);
+  // Runs `decide` on ticket `id` after authorizing `action` inside the transaction.
+  Result<storage::TicketWrite> Modify(
+      const Call& c, domain::TicketId id, domain::Action action,
+      std::function<Result<domain::Change>(const domain::TicketState&)> decide);
+  // Checks that `id` is an active agent; InvalidArgument(field) otherwise.
+  Status RequireActiveAgent(domain::AgentId id, std::string_view field);
+
+  storage::Store& store_;
+  Authenticator& auth_;
+  const Clock& clock_;
+  const ApiOptions options_;
+  Router<Route> router_;
+};
+
+}  // namespace steadfast::http

@@ -1,0 +1,534 @@
+// Ticket endpoints of the API.
+#include <boost/json.hpp>
+
+#include "common/text.h"
+#include "domain/ticket_rules.h"
+#include "http/api.h"
+#include "http/json_body.h"
+#include "http/multipart.h"
+#include "http/render.h"
+#include "http/responses.h"
+
+namespace steadfast::http {
+
+namespace json = boost::json;
+using namespace domain;  // NOLINT
+
+namespace {
+
+constexpr int kDefaultLimit = 50;
+constexpr int kMaxLimit = 200;
+
+Result<int> ParseLimit(const QueryParams& q) {
+  SF_ASSIGN_OR_RETURN(auto limit, q.PositiveInt("limit"));
+  if (!limit.has_value()) return kDefaultLimit;
+  if (*limit > kMaxLimit) {
+    return Status::InvalidArgument("limit", "must be at most " + std::to_string(kMaxLimit));
+  }
+  return static_cast<int>(*limit);
+}
+
+Result<std::optional<Priority>> ParsePriorityField(const JsonFields& f) {
+  SF_ASSIGN_OR_RETURN(auto s, f.String("priority"));
+  if (!s.has_value()) return std::optional<Priority>();
+  auto p = domain::ParsePriority(*s);
+  if (!p) {
+    return Status::InvalidArgument(
+        f.FieldName("priority"), "'" + *s + "' is not one of " + std::string(AllowedPriorities()));
+  }
+  return std::optional<Priority>(*p);
+}
+
+json::value TicketPage(const storage::TicketPage& page) {
+  json::array items;
+  for (const auto& t : page.items) items.push_back(RenderTicket(t));
+  return json::object{
+      {"items", std::move(items)},
+      {"next_cursor", page.next_before_id ? json::value(std::to_string(*page.next_before_id))
+                                          : json::value(nullptr)}};
+}
+
+Response Created(const json::value& body) { return JsonResponse(body, 201); }
+
+json::value WriteBody(const storage::TicketWrite& w) {
+  json::object o = RenderTicket(w.state).as_object();
+  json::array messages;
+  for (const auto& m : w.messages) messages.push_back(RenderMessage(m));
+  return json::object{{"ticket", std::move(o)}, {"messages", std::move(messages)}};
+}
+
+// The parts of a message post, from JSON or multipart/form-data.
+struct MessageInput {
+  std::optional<std::string> kind;
+  std::string body;
+  std::optional<std::string> status;
+  std::vector<NewAttachment> attachments;
+};
+
+Result<MessageInput> ParseMessageInput(const Request& req, size_t max_attachment_bytes) {
+  MessageInput in;
+  const std::string content_type = AsciiLower(req.Header("content-type"));
+  if (content_type.rfind("multipart/form-data", 0) == 0) {
+    SF_ASSIGN_OR_RETURN(auto parts, ParseMultipart(req.Header("content-type"), req.body));
+    bool has_body = false;
+    for (auto& p : parts) {
+      if (p.is_file) {
+        if (p.data.size() > max_attachment_bytes) {
+          return Status::TooLarge("attachment '" + p.filename + "' is over " +
+                                  std::to_string(max_attachment_bytes) + " bytes");
+        }
+        if (p.filename.empty() || !IsValidUtf8(p.filename) || HasControlChars(p.filename)) {
+          return Status::InvalidArgument(p.name, "file name is missing or not valid UTF-8");
+        }
+        in.attachments.push_back(NewAttachment{
+            p.filename, p.content_type.empty() ? "application/octet-stream" : p.content_type,
+            std::move(p.data)});
+        continue;
+      }
+      if (!IsValidUtf8(p.data)) return Status::BadRequest("field " + p.name + " is not UTF-8");
+      if (p.name == "kind") {
+        in.kind = p.data;
+      } else if (p.name == "body") {
+        in.body = p.data;
+        has_body = true;
+      } else if (p.name == "status") {
+        in.status = p.data;
+      } else {
+        return Status::InvalidArgument(p.name, "is not a known field");
+      }
+    }
+    if (!has_body) return Status::InvalidArgument("body", "is required");
+    return in;
+  }
+  if (!content_type.empty() && content_type.rfind("application/json", 0) != 0) {
+    return Status::UnsupportedMedia("send application/json or multipart/form-data");
+  }
+  SF_ASSIGN_OR_RETURN(json::object obj, ParseJsonObject(req.body));
+  JsonFields f(obj);
+  SF_RETURN_IF_ERROR(f.OnlyAllowed({"kind", "body", "status"}));
+  SF_ASSIGN_OR_RETURN(in.kind, f.String("kind"));
+  SF_ASSIGN_OR_RETURN(in.body, f.RequiredString("body"));
+  SF_ASSIGN_OR_RETURN(in.status, f.String("status"));
+  return in;
+}
+
+}  // namespace
+
+Result<Response> Api::CreateTicket(const Call& c) {
+  SF_RETURN_IF_ERROR(Authorize(*c.who, Action::kCreateTicket));
+  SF_ASSIGN_OR_RETURN(json::object obj, ParseJsonObject(c.req.body));
+  JsonFields f(obj);
+  SF_RETURN_IF_ERROR(f.OnlyAllowed({"subject", "body", "customer", "priority", "tags", "team_id"}));
+  NewTicket t;
+  SF_ASSIGN_OR_RETURN(std::string subject, f.RequiredString("subject"));
+  SF_ASSIGN_OR_RETURN(t.subject, ValidateSubject(subject));
+  SF_ASSIGN_OR_RETURN(t.body, f.RequiredString("body"));
+  SF_RETURN_IF_ERROR(ValidateBody(t.body, options_.max_message_bytes, "body"));
+  SF_ASSIGN_OR_RETURN(auto priority, ParsePriorityField(f));
+  t.priority = priority.value_or(Priority::kNormal);
+  SF_ASSIGN_OR_RETURN(auto tags, f.StringArray("tags"));
+  if (tags) {
+    SF_ASSIGN_OR_RETURN(t.tags, NormalizeTags(*tags));
+  }
+  SF_ASSIGN_OR_RETURN(t.team_id, f.Int("team_id"));
+
+  if (c.who->is_customer()) {
+    if (f.Has("customer") || f.Has("team_id") || f.Has("priority")) {
+      return Status::InvalidArgument("customer",
+                                     "customers open tickets for themselves with subject and "
+                                     "body only");
+    }
+    t.channel = Channel::kPortal;
+    SF_ASSIGN_OR_RETURN(auto w, store_.CreateTicketFor(t, c.who->id, *c.who));
+    return Created(WriteBody(w));
+  }
+  SF_ASSIGN_OR_RETURN(const json::object* cust, f.Object("customer"));
+  if (cust == nullptr) return Status::InvalidArgument("customer", "is required");
+  JsonFields cf(*cust, "customer.");
+  SF_RETURN_IF_ERROR(cf.OnlyAllowed({"email", "name"}));
+  storage::CustomerRef ref;
+  SF_ASSIGN_OR_RETURN(std::string email, cf.RequiredString("email"));
+  ref.email = AsciiLower(Trim(email));
+  if (!LooksLikeEmail(ref.email)) {
+    return Status::InvalidArgument("customer.email", "is not an email address");
+  }
+  SF_ASSIGN_OR_RETURN(auto name, cf.String("name"));
+  ref.name = std::string(Trim(name.value_or("")));
+  if (HasControlChars(ref.name) || ref.name.size() > 200) {
+    return Status::InvalidArgument("customer.name", "must be at most 200 plain characters");
+  }
+  t.channel = Channel::kApi;
+  SF_ASSIGN_OR_RETURN(auto w, store_.CreateTicket(t, ref, *c.who));
+  return Created(WriteBody(w));
+}
+
+Result<Response> Api::ListTickets(const Call& c) {
+  SF_RETURN_IF_ERROR(Authorize(*c.who, Action::kListTickets));
+  SF_RETURN_IF_ERROR(
+      c.query.OnlyAllowed({"status", "owner", "customer", "tag", "team", "q", "limit", "cursor"}));
+  storage::TicketQuery q;
+  if (auto s = c.query.Get("status")) {
+    q.status = ParseTicketStatus(*s);
+    if (!q.status) {
+      return Status::InvalidArgument(
+          "status", "'" + *s + "' is not one of " + std::string(AllowedTicketStatuses()));
+    }
+  }
+  if (auto o = c.query.Get("owner")) {
+    if (*o == "none") {
+      q.unowned = true;
+    } else if (*o == "me") {
+      if (!c.who->is_agent()) return Status::InvalidArgument("owner", "'me' is for agents");
+      q.owner = c.who->id;
+    } else {
+      SF_ASSIGN_OR_RETURN(q.owner, c.query.PositiveInt("owner"));
+    }
+  }
+  SF_ASSIGN_OR_RETURN(q.customer, c.query.PositiveInt("customer"));
+  SF_ASSIGN_OR_RETURN(q.team, c.query.PositiveInt("team"));
+  if (auto tag = c.query.Get("tag")) q.tag = AsciiLower(Trim(*tag));
+  q.text = c.query.Get("q").value_or("");
+  SF_ASSIGN_OR_RETURN(q.limit, ParseLimit(c.query));
+  SF_ASSIGN_OR_RETURN(q.before_id, c.query.PositiveInt("cursor"));
+  if (c.who->is_customer()) q.visible_to = *c.who;
+  SF_ASSIGN_OR_RETURN(auto page, store_.ListTickets(q));
+  return JsonResponse(TicketPage(page));
+}
+
+Result<Response> Api::GetTicket(const Call& c) {
+  SF_ASSIGN_OR_RETURN(auto s, LoadAuthorized(c, c.path.id(), Action::kViewTicket));
+  return JsonResponse(RenderTicket(s));
+}
+
+Result<Response> Api::PatchTicket(const Call& c) {
+  SF_ASSIGN_OR_RETURN(json::object obj, ParseJsonObject(c.req.body));
+  JsonFields f(obj);
+  SF_RETURN_IF_ERROR(
+      f.OnlyAllowed({"version", "subject", "priority", "tags", "team_id", "status"}));
+  SF_ASSIGN_OR_RETURN(int64_t version, f.RequiredInt("version"));
+  TicketPatch patch;
+  SF_ASSIGN_OR_RETURN(auto subject, f.String("subject"));
+  if (subject) {
+    SF_ASSIGN_OR_RETURN(patch.subject, ValidateSubject(*subject));
+  }
+  SF_ASSIGN_OR_RETURN(patch.priority, ParsePriorityField(f));
+  SF_ASSIGN_OR_RETURN(auto tags, f.StringArray("tags"));
+  if (tags) {
+    SF_ASSIGN_OR_RETURN(patch.tags, NormalizeTags(*tags));
+  }
+  if (f.IsNull("team_id")) {
+    patch.team_id = std::optional<TeamId>();
+  } else {
+    SF_ASSIGN_OR_RETURN(auto team, f.Int("team_id"));
+    if (team) {
+      auto t = store_.GetTeam(*team);
+      if (!t.ok()) return Status::InvalidArgument("team_id", "no team " + std::to_string(*team));
+      patch.team_id = team;
+    }
+  }
+  SF_ASSIGN_OR_RETURN(auto status, f.String("status"));
+  if (status) {
+    patch.status = ParseTicketStatus(*status);
+    if (!patch.status) {
+      return Status::InvalidArgument(
+          "status", "'" + *status + "' is not one of " + std::string(AllowedTicketStatuses()));
+    }
+  }
+  const Timestamp now = clock_.Now();
+  SF_ASSIGN_OR_RETURN(auto w, Modify(c, c.path.id(), Action::kEditTicket, [&](const auto& s) {
+                        return EditTicket(s, *c.who, patch, version, now);
+                      }));
+  return JsonResponse(RenderTicket(w.state));
+}
+
+Result<Response> Api::ListMessages(const Call& c) {
+  SF_ASSIGN_OR_RETURN(auto s, LoadAuthorized(c, c.path.id(), Action::kViewTicket));
+  const bool notes = CanSeeMessage(*c.who, MessageKind::kNote);
+  SF_ASSIGN_OR_RETURN(auto messages, store_.ListMessages(s.ticket.id, notes));
+  json::array items;
+  for (const auto& m : messages) items.push_back(RenderMessage(m));
+  return JsonResponse(json::object{{"items", std::move(items)}});
+}
+
+Result<Response> Api::PostMessage(const Call& c) {
+  SF_ASSIGN_OR_RETURN(MessageInput in, ParseMessageInput(c.req, options_.max_attachment_bytes));
+  NewMessage m;
+  Action action;
+  if (c.who->is_customer()) {
+    if (in.kind && *in.kind != "customer") {
+      return Status::InvalidArgument("kind", "customers write messages of kind 'customer'");
+    }
+    m.kind = MessageKind::kCustomer;
+    action = Action::kPostCustomerMessage;
+  } else {
+    if (!in.kind) return Status::InvalidArgument("kind", "is required: 'reply' or 'note'");
+    if (*in.kind == "reply") {
+      m.kind = MessageKind::kReply;
+      action = Action::kReply;
+    } else if (*in.kind == "note") {
+      m.kind = MessageKind::kNote;
+      action = Action::kNote;
+    } else {
+      return Status::InvalidArgument("kind", "'" + *in.kind + "' is not one of reply, note");
+    }
+  }
+  bool then_pending = false;
+  if (in.status) {
+    if (*in.status == "pending") {
+      then_pending = true;
+    } else if (*in.status != "open") {
+      return Status::InvalidArgument("status", "after a reply, status is 'open' or 'pending'");
+    }
+  }
+  SF_RETURN_IF_ERROR(ValidateBody(in.body, options_.max_message_bytes, "body"));
+  m.body = std::move(in.body);
+  m.attachments = std::move(in.attachments);
+  const Timestamp now = clock_.Now();
+  SF_ASSIGN_OR_RETURN(auto w, Modify(c, c.path.id(), action, [&](const auto& s) {
+                        return AddMessage(s, *c.who, m, then_pending, now);
+                      }));
+  return Created(WriteBody(w));
+}
+
+Result<Response> Api::ListEvents(const Call& c) {
+  SF_ASSIGN_OR_RETURN(auto s, LoadAuthorized(c, c.path.id(), Action::kViewInternal));
+  SF_ASSIGN_OR_RETURN(auto events, store_.ListEvents(s.ticket.id));
+  json::array items;
+  for (const auto& e : events) items.push_back(RenderEvent(e));
+  return JsonResponse(json::object{{"items", std::move(items)}});
+}
+
+Result<Response> Api::ProposeHandoff(const Call& c) {
+  SF_ASSIGN_OR_RETURN(json::object obj, ParseJsonObject(c.req.body));
+  JsonFields f(obj);
+  SF_RETURN_IF_ERROR(f.OnlyAllowed({"to_agent_id", "note"}));
+  SF_ASSIGN_OR_RETURN(int64_t to, f.RequiredInt("to_agent_id"));
+  SF_ASSIGN_OR_RETURN(std::string note, f.RequiredString("note"));
+  SF_RETURN_IF_ERROR(ValidateBody(note, options_.max_message_bytes, "note"));
+  SF_RETURN_IF_ERROR(RequireActiveAgent(to, "to_agent_id"));
+  const Timestamp now = clock_.Now();
+  SF_ASSIGN_OR_RETURN(auto w, Modify(c, c.path.id(), Action::kProposeHandoff, [&](const auto& s) {
+                        return domain::ProposeHandoff(s, *c.who, to, note, now);
+                      }));
+  return Created(RenderHandoff(*w.state.pending_handoff));
+}
+
+Result<Response> Api::AnswerHandoff(const Call& c, bool accept) {
+  std::string reason;
+  if (!accept) {
+    SF_ASSIGN_OR_RETURN(json::object obj, ParseJsonObject(c.req.body));
+    JsonFields f(obj);
+    SF_RETURN_IF_ERROR(f.OnlyAllowed({"reason"}));
+    SF_ASSIGN_OR_RETURN(reason, f.RequiredString("reason"));
+    SF_RETURN_IF_ERROR(ValidateBody(reason, options_.max_message_bytes, "reason"));
+  }
+  const HandoffId id = c.path.id();
+  SF_ASSIGN_OR_RETURN(Handoff h, store_.GetHandoff(id));
+  // A customer must not learn that the handoff exists.
+  SF_RETURN_IF_ERROR(LoadAuthorized(c, h.ticket_id, Action::kViewInternal).status());
+  const Timestamp now = clock_.Now();
+  const Principal who = *c.who;
+  SF_ASSIGN_OR_RETURN(
+      auto w, store_.ModifyTicket(h.ticket_id, [&](const TicketState& s) -> Result<Change> {
+        if (!s.pending_handoff || s.pending_handoff->id != id) {
+          return Status::Conflict("this handoff is no longer pending");
+        }
+        SF_RETURN_IF_ERROR(Authorize(who, Action::kAnswerHandoff,
+                                     {.ticket = &s.ticket, .handoff = &*s.pending_handoff}));
+        if (accept) return AcceptHandoff(s, who, id, now);
+        return DeclineHandoff(s, who, id, reason, now);
+      }));
+  SF_ASSIGN_OR_RETURN(Handoff after, store_.GetHandoff(id));
+  return JsonResponse(
+      json::object{{"handoff", RenderHandoff(after)}, {"ticket", RenderTicket(w.state)}});
+}
+
+Result<Response> Api::TakeTicket(const Call& c) {
+  const Timestamp now = clock_.Now();
+  SF_ASSIGN_OR_RETURN(auto w, Modify(c, c.path.id(), Action::kTakeOwnership,
+                                     [&](const auto& s) { return TakeOwnership(s, *c.who, now); }));
+  return JsonResponse(RenderTicket(w.state));
+}
+
+Result<Response> Api::AssignTicket(const Call& c) {
+  SF_ASSIGN_OR_RETURN(json::object obj, ParseJsonObject(c.req.body));
+  JsonFields f(obj);
+  SF_RETURN_IF_ERROR(f.OnlyAllowed({"agent_id", "note"}));
+  SF_ASSIGN_OR_RETURN(int64_t to, f.RequiredInt("agent_id"));
+  SF_ASSIGN_OR_RETURN(std::string note, f.RequiredString("note"));
+  SF_RETURN_IF_ERROR(RequireActiveAgent(to, "agent_id"));
+  const Timestamp now = clock_.Now();
+  SF_ASSIGN_OR_RETURN(auto w, Modify(c, c.path.id(), Action::kReassign, [&](const auto& s) {
+                        return Reassign(s, *c.who, to, note, now);
+                      }));
+  return JsonResponse(RenderTicket(w.state));
+}
+
+Result<Response> Api::ResolveTicket(const Call& c) {
+  SF_ASSIGN_OR_RETURN(json::object obj, ParseJsonObject(c.req.body));
+  JsonFields f(obj);
+  SF_RETURN_IF_ERROR(f.OnlyAllowed({"outcome", "statement", "alternatives", "duplicate_of"}));
+  SF_ASSIGN_OR_RETURN(std::string outcome, f.RequiredString("outcome"));
+  ResolutionInput in;
+  auto parsed = ParseOutcome(outcome);
+  if (!parsed) {
+    return Status::InvalidArgument(
+        "outcome", "'" + outcome + "' is not one of " + std::string(AllowedOutcomes()));
+  }
+  in.outcome = *parsed;
+  SF_ASSIGN_OR_RETURN(auto statement, f.String("statement"));
+  in.statement = statement.value_or("");
+  if (in.statement.size() > options_.max_message_bytes) {
+    return Status::InvalidArgument("statement", "is too long");
+  }
+  SF_ASSIGN_OR_RETURN(auto alternatives, f.StringArray("alternatives"));
+  in.alternatives = alternatives.value_or(std::vector<std::string>{});
+  SF_ASSIGN_OR_RETURN(in.duplicate_of, f.Int("duplicate_of"));
+  if (in.duplicate_of) {
+    auto other = store_.GetTicket(*in.duplicate_of);
+    if (!other.ok()) {
+      return Status::InvalidArgument("duplicate_of",
+                                     "no ticket " + std::to_string(*in.duplicate_of));
+    }
+  }
+  const Timestamp now = clock_.Now();
+  SF_ASSIGN_OR_RETURN(auto w, Modify(c, c.path.id(), Action::kResolve,
+                                     [&](const auto& s) { return Resolve(s, *c.who, in, now); }));
+  return JsonResponse(RenderTicket(w.state));
+}
+
+Result<Response> Api::ReopenTicket(const Call& c) {
+  const Timestamp now = clock_.Now();
+  SF_ASSIGN_OR_RETURN(auto w, Modify(c, c.path.id(), Action::kReopen,
+                                     [&](const auto& s) { return Reopen(s, *c.who, now); }));
+  return JsonResponse(RenderTicket(w.state));
+}
+
+namespace {
+
+// "[[word]]" markers from the store become <mark>; everything else is HTML-escaped.
+std::string SnippetHtml(std::string_view snippet) {
+  std::string out;
+  for (size_t i = 0; i < snippet.size(); ++i) {
+    if (snippet.compare(i, 2, "[[") == 0) {
+      out += "<mark>";
+      ++i;
+    } else if (snippet.compare(i, 2, "]]") == 0) {
+      out += "</mark>";
+      ++i;
+    } else {
+      switch (snippet[i]) {
+        case '<':
+          out += "&lt;";
+          break;
+        case '>':
+          out += "&gt;";
+          break;
+        case '&':
+          out += "&amp;";
+          break;
+        case '"':
+          out += "&quot;";
+          break;
+        case '\'':
+          out += "&#39;";
+          break;
+        default:
+          out += snippet[i];
+      }
+    }
+  }
+  return out;
+}
+
+std::string SnippetText(std::string_view snippet) {
+  std::string out;
+  for (size_t i = 0; i < snippet.size(); ++i) {
+    if (snippet.compare(i, 2, "[[") == 0 || snippet.compare(i, 2, "]]") == 0) {
+      ++i;
+      continue;
+    }
+    out += snippet[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<Response> Api::Search(const Call& c) {
+  SF_RETURN_IF_ERROR(Authorize(*c.who, Action::kSearch));
+  SF_RETURN_IF_ERROR(c.query.OnlyAllowed({"q", "status", "limit"}));
+  const auto q = c.query.Get("q");
+  if (!q || Trim(*q).empty()) return Status::InvalidArgument("q", "is required");
+  std::optional<TicketStatus> status;
+  if (auto s = c.query.Get("status")) {
+    status = ParseTicketStatus(*s);
+    if (!status) {
+      return Status::InvalidArgument(
+          "status", "'" + *s + "' is not one of " + std::string(AllowedTicketStatuses()));
+    }
+  }
+  SF_ASSIGN_OR_RETURN(int limit, ParseLimit(c.query));
+  SF_ASSIGN_OR_RETURN(auto hits, store_.Search(*q, status, limit));
+  json::array items;
+  for (const auto& h : hits) {
+    items.push_back(json::object{{"ticket", RenderTicket(h.ticket)},
+                                 {"snippet", SnippetText(h.snippet)},
+                                 {"snippet_html", SnippetHtml(h.snippet)},
+                                 {"score", h.score}});
+  }
+  return JsonResponse(json::object{{"items", std::move(items)}});
+}
+
+namespace {
+
+// An ASCII-only fallback name plus the RFC 5987 UTF-8 name.
+std::string ContentDisposition(std::string_view filename) {
+  std::string ascii;
+  std::string encoded;
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (unsigned char ch : filename) {
+    const bool plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                       (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '_';
+    ascii += plain ? static_cast<char>(ch) : '_';
+    if (plain) {
+      encoded += static_cast<char>(ch);
+    } else {
+      encoded += '%';
+      encoded += kHex[ch >> 4];
+      encoded += kHex[ch & 0xF];
+    }
+  }
+  if (ascii.empty()) ascii = "attachment";
+  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+}
+
+}  // namespace
+
+Result<Response> Api::GetAttachment(const Call& c) {
+  SF_ASSIGN_OR_RETURN(Attachment a, store_.GetAttachment(c.path.id()));
+  auto s = LoadAuthorized(c, a.ticket_id, Action::kViewTicket);
+  if (!s.ok()) {
+    if (s.status().code() == StatusCode::kNotFound) {
+      return Status::NotFound("attachment " + std::to_string(a.id) + " not found");
+    }
+    return s.status();
+  }
+  if (!CanSeeMessage(*c.who, MessageKind::kNote)) {
+    SF_ASSIGN_OR_RETURN(auto visible, store_.ListMessages(a.ticket_id, false));
+    bool found = false;
+    for (const auto& m : visible) found = found || m.id == a.message_id;
+    if (!found) return Status::NotFound("attachment " + std::to_string(a.id) + " not found");
+  }
+  SF_ASSIGN_OR_RETURN(std::string data, store_.ReadBlob(a.sha256));
+  Response r;
+  r.body = std::move(data);
+  r.SetHeader("Content-Type", a.content_type);
+  r.SetHeader("Content-Disposition", ContentDisposition(a.filename));
+  r.SetHeader("X-Content-Type-Options", "nosniff");
+  r.SetHeader("Content-Security-Policy", "sandbox; default-src 'none'");
+  r.SetHeader("Cache-Control", "private, max-age=3600");
+  return r;
+}
+
+}  // namespace steadfast::http

@@ -1,0 +1,160 @@
+#include "http/auth.h"
+
+#include "common/crypto.h"
+#include "common/text.h"
+
+namespace steadfast::http {
+
+using domain::Actor;
+using domain::Principal;
+
+std::string_view CookieValue(std::string_view header, std::string_view name) {
+  for (std::string_view part : Split(header, ';')) {
+    part = Trim(part);
+    const size_t eq = part.find('=');
+    if (eq != std::string_view::npos && part.substr(0, eq) == name) return part.substr(eq + 1);
+  }
+  return {};
+}
+
+Authenticator::Authenticator(storage::Store& store, const Clock& clock, AuthOptions options)
+    : store_(store), clock_(clock), options_(options) {}
+
+bool Authenticator::Blocked(const std::string& key, int limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = failures_.find(key);
+  if (it == failures_.end()) return false;
+  if (clock_.Now().millis - it->second.start_ms >= options_.failure_window_ms) {
+    failures_.erase(it);
+    return false;
+  }
+  return it->second.failures >= limit;
+}
+
+void Authenticator::RecordFailure(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const int64_t now = clock_.Now().millis;
+  Window& w = failures_[key];
+  if (w.failures == 0 || now - w.start_ms >= options_.failure_window_ms) {
+    w.start_ms = now;
+    w.failures = 0;
+  }
+  ++w.failures;
+  if (failures_.size() > 100000) failures_.clear();  // Bound memory under a spray of names.
+}
+
+Result<Authenticator::Login> Authenticator::LogIn(std::string_view email, std::string_view password,
+                                                  std::string_view remote_address) {
+  const std::string account_key = "account:" + AsciiLower(email);
+  const std::string address_key = "address:" + std::string(remote_address);
+  if (Blocked(account_key, options_.max_failures_per_account) ||
+      Blocked(address_key, options_.max_failures_per_address)) {
+    return Status::RateLimited("too many failed logins; try again in 15 minutes");
+  }
+  auto found = store_.FindAgentByEmail(AsciiLower(email));
+  if (!found.ok() && found.status().code() != StatusCode::kNotFound) return found.status();
+  const bool ok =
+      found.ok() && found->agent.active && VerifyPassword(password, found->password_hash);
+  if (!ok) {
+    RecordFailure(account_key);
+    RecordFailure(address_key);
+    return Status::Unauthenticated("wrong email or password");
+  }
+  Login out;
+  out.session_token = RandomToken();
+  out.csrf_token = RandomToken();
+  out.agent = found->agent;
+  storage::Credential cred;
+  cred.token_hash = Sha256Hex(out.session_token);
+  cred.kind = Actor::Kind::kAgent;
+  cred.principal_id = out.agent.id;
+  cred.csrf_token = out.csrf_token;
+  cred.label = "session";
+  cred.created_at = clock_.Now();
+  cred.expires_at = Timestamp{cred.created_at.millis + options_.session_ttl_ms};
+  SF_RETURN_IF_ERROR(store_.SaveCredential(cred));
+  out.set_cookie = std::string(kSessionCookie) + "=" + out.session_token +
+                   "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
+                   std::to_string(options_.session_ttl_ms / 1000) +
+                   (options_.secure_cookies ? "; Secure" : "");
+  return out;
+}
+
+Result<std::string> Authenticator::LogOut(const Request& req) {
+  const std::string_view token = CookieValue(req.Header("cookie"), kSessionCookie);
+  if (!token.empty()) SF_RETURN_IF_ERROR(store_.DeleteCredential(Sha256Hex(token)));
+  return std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0" +
+         (options_.secure_cookies ? "; Secure" : "");
+}
+
+Result<Principal> Authenticator::PrincipalFor(Actor::Kind kind, int64_t id) {
+  if (kind == Actor::Kind::kAgent) {
+    SF_ASSIGN_OR_RETURN(domain::Agent agent, store_.GetAgent(id));
+    if (!agent.active) return Status::Unauthenticated("this account is deactivated");
+    return Principal::ForAgent(agent);
+  }
+  SF_ASSIGN_OR_RETURN(domain::Customer customer, store_.GetCustomer(id));
+  bool shares = false;
+  if (customer.company_id.has_value()) {
+    SF_ASSIGN_OR_RETURN(domain::Company company, store_.GetCompany(*customer.company_id));
+    shares = company.shares_tickets;
+  }
+  return Principal::ForCustomer(customer, shares);
+}
+
+Result<Principal> Authenticator::Authenticate(const Request& req) {
+  std::string_view token;
+  bool from_cookie = false;
+  const std::string_view authz = req.Header("authorization");
+  if (!authz.empty()) {
+    constexpr std::string_view kBearer = "Bearer ";
+    if (authz.size() <= kBearer.size() ||
+        AsciiLower(authz.substr(0, kBearer.size())) != "bearer ") {
+      return Status::Unauthenticated("Authorization must be 'Bearer <token>'");
+    }
+    token = Trim(authz.substr(kBearer.size()));
+  } else {
+    token = CookieValue(req.Header("cookie"), kSessionCookie);
+    from_cookie = true;
+  }
+  if (token.empty()) {
+    return Status::Unauthenticated("sign in, or send an API token as 'Authorization: Bearer'");
+  }
+  auto cred = store_.FindCredential(Sha256Hex(token));
+  if (!cred.ok()) {
+    if (cred.status().code() == StatusCode::kNotFound) {
+      return Status::Unauthenticated("the session or token is not valid; sign in again");
+    }
+    return cred.status();
+  }
+  if (cred->expires_at.has_value() && clock_.Now() >= *cred->expires_at) {
+    return Status::Unauthenticated("the session has expired; sign in again");
+  }
+  if (from_cookie && cred->csrf_token.empty()) {
+    return Status::Unauthenticated("API tokens go in the Authorization header, not a cookie");
+  }
+  const bool safe = req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS";
+  if (from_cookie && !safe && !ConstantTimeEquals(req.Header("x-csrf-token"), cred->csrf_token)) {
+    return Status::PermissionDenied("missing or wrong X-CSRF-Token header");
+  }
+  auto principal = PrincipalFor(cred->kind, cred->principal_id);
+  if (!principal.ok() && principal.status().code() == StatusCode::kNotFound) {
+    return Status::Unauthenticated("the account behind this token no longer exists");
+  }
+  return principal;
+}
+
+Result<std::string> Authenticator::CreateApiToken(Actor::Kind kind, int64_t id, std::string label) {
+  SF_RETURN_IF_ERROR(PrincipalFor(kind, id).status());
+  const std::string secret = "sf_" + RandomToken();
+  storage::Credential cred;
+  cred.token_hash = Sha256Hex(secret);
+  cred.kind = kind;
+  cred.principal_id = id;
+  cred.label = std::move(label);
+  cred.created_at = clock_.Now();
+  SF_RETURN_IF_ERROR(store_.SaveCredential(cred));
+  return secret;
+}
+
+}  // namespace steadfast::http

@@ -1,0 +1,86 @@
+#include "storage/sqlite/group_writer.h"
+
+namespace steadfast::storage::sqlite {
+
+struct GroupWriter::Job {
+  Work work;
+  Status status;
+  bool done = false;
+  std::mutex mu;
+  std::condition_variable cv;
+};
+
+GroupWriter::GroupWriter(std::unique_ptr<Connection> conn, size_t max_group)
+    : conn_(std::move(conn)), max_group_(max_group), thread_([this] { Loop(); }) {}
+
+GroupWriter::~GroupWriter() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  has_work_.notify_one();
+  thread_.join();
+}
+
+Status GroupWriter::Run(Work work) {
+  Job job;
+  job.work = std::move(work);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return Status::Unavailable("store is shutting down");
+    queue_.push_back(&job);
+  }
+  has_work_.notify_one();
+  std::unique_lock<std::mutex> lock(job.mu);
+  job.cv.wait(lock, [&] { return job.done; });
+  return job.status;
+}
+
+void GroupWriter::Loop() {
+  while (true) {
+    std::deque<Job*> group;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      has_work_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // Stopping and drained.
+      while (!queue_.empty() && group.size() < max_group_) {
+        group.push_back(queue_.front());
+        queue_.pop_front();
+      }
+    }
+    RunGroup(group);
+  }
+}
+
+void GroupWriter::RunGroup(std::deque<Job*>& group) {
+  Status begin = conn_->Exec("BEGIN IMMEDIATE");
+  if (begin.ok()) {
+    for (Job* job : group) {
+      Status s = conn_->Exec("SAVEPOINT unit");
+      if (s.ok()) {
+        s = job->work(*conn_);
+        if (!s.ok()) (void)conn_->Exec("ROLLBACK TO unit");
+        Status released = conn_->Exec("RELEASE unit");
+        if (s.ok()) s = released;
+      }
+      job->status = std::move(s);
+    }
+    Status commit = conn_->Exec("COMMIT");
+    if (!commit.ok()) {
+      (void)conn_->Exec("ROLLBACK");
+      for (Job* job : group) {
+        job->status = Status::Unavailable("commit failed: " + commit.message());
+      }
+    }
+  } else {
+    for (Job* job : group) job->status = begin;
+  }
+  for (Job* job : group) {
+    // Notify under the lock: once the caller sees `done` it returns and destroys the Job.
+    std::lock_guard<std::mutex> lock(job->mu);
+    job->done = true;
+    job->cv.notify_one();
+  }
+}
+
+}  // namespace steadfast::storage::sqlite

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "common/status.h"
+#include "storage/sqlite/connection.h"
+
+namespace steadfast::storage::sqlite {
+
+// The single writer. Callers hand it units of work; one thread runs everything queued so far in
+// one transaction (each unit inside its own SAVEPOINT, so a failing unit leaves no trace and
+// does not disturb the others), commits once — one fsync for the group — and then answers every
+// caller. A unit's Status is returned only after the commit is durable; if the commit itself
+// fails, every unit in the group gets Unavailable.
+//
+// Thread-safe: Run may be called from any number of threads.
+class GroupWriter {
+ public:
+  // A unit of work. Runs on the writer thread; must not block on other writes.
+  using Work = std::function<Status(Connection&)>;
+
+  // Takes ownership of the write connection and starts the writer thread.
+  explicit GroupWriter(std::unique_ptr<Connection> conn, size_t max_group = 256);
+  // Finishes queued work, then stops.
+  ~GroupWriter();
+
+  // Runs `work` in the next group and blocks until that group has committed (or failed).
+  [[nodiscard]] Status Run(Work work);
+
+ private:
+  struct Job;
+  void Loop();
+  void RunGroup(std::deque<Job*>& group);
+
+  std::unique_ptr<Connection> conn_;
+  const size_t max_group_;
+  std::mutex mu_;
+  std::condition_variable has_work_;
+  std::deque<Job*> queue_;  // Guarded by mu_.
+  bool stopping_ = false;   // Guarded by mu_.
+  std::thread thread_;
+};
+
+}  // namespace steadfast::storage::sqlite

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <string>
+
+#include "common/result.h"
+#include "domain/entities.h"
+#include "domain/ticket_rules.h"
+#include "storage/sqlite/connection.h"
+#include "storage/store.h"
+
+// Row mapping shared by the read and write paths of SqliteStore. Each function works on the
+// connection it is given, inside whatever transaction that connection is in.
+namespace steadfast::storage::sqlite {
+
+// The ticket columns, in the order ReadTicket expects.
+extern const char kTicketColumns[];
+domain::Ticket ReadTicket(const Statement& st, int first_col = 0);
+
+Result<domain::Ticket> LoadTicket(Connection& conn, domain::TicketId id);
+Result<domain::TicketState> LoadTicketState(Connection& conn, domain::TicketId id);
+Result<domain::Customer> LoadCustomer(Connection& conn, domain::CustomerId id);
+Result<domain::Agent> LoadAgent(Connection& conn, domain::AgentId id);
+Result<domain::Handoff> LoadHandoff(Connection& conn, domain::HandoffId id);
+
+// Reads a row of "SELECT id, ticket_id, type, actor_kind, actor_id, at, changes, note".
+domain::Event ReadEvent(const Statement& st);
+
+// Writes `change` (a new ticket when change.after.id == 0) with its messages, attachments,
+// handoff, events and search index rows. REQUIRES: inside a write transaction.
+Result<TicketWrite> WriteChange(Connection& conn, domain::Change change,
+                                const std::optional<domain::Handoff>& pending_before);
+
+// The text the search index keeps for a customer: name and every email.
+std::string CustomerSearchText(const domain::Customer& c);
+
+}  // namespace steadfast::storage::sqlite

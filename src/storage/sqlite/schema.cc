@@ -1,0 +1,193 @@
+#include "storage/sqlite/schema.h"
+
+#include <string>
+#include <vector>
+
+namespace steadfast::storage::sqlite {
+namespace {
+
+// Migrations are append-only: never edit one that has shipped; add the next.
+const std::vector<const char*>& Migrations() {
+  static const std::vector<const char*> kMigrations = {
+      // 1: the ticket core.
+      R"sql(
+CREATE TABLE companies(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  shares_tickets INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL);
+
+CREATE TABLE customers(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  company_id INTEGER REFERENCES companies(id),
+  timezone TEXT NOT NULL DEFAULT '',
+  language TEXT NOT NULL DEFAULT '',
+  notes TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  version INTEGER NOT NULL);
+
+CREATE TABLE customer_emails(
+  email TEXT PRIMARY KEY,
+  customer_id INTEGER NOT NULL REFERENCES customers(id),
+  position INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX customer_emails_by_customer ON customer_emails(customer_id, position);
+
+CREATE TABLE teams(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL);
+
+CREATE TABLE agents(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  email TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL);
+
+CREATE TABLE agent_teams(
+  agent_id INTEGER NOT NULL REFERENCES agents(id),
+  team_id INTEGER NOT NULL REFERENCES teams(id),
+  PRIMARY KEY(agent_id, team_id)) WITHOUT ROWID;
+
+CREATE TABLE credentials(
+  token_hash TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  principal_id INTEGER NOT NULL,
+  csrf_token TEXT NOT NULL,
+  label TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER) WITHOUT ROWID;
+
+CREATE TABLE tickets(
+  id INTEGER PRIMARY KEY,
+  number INTEGER NOT NULL UNIQUE,
+  subject TEXT NOT NULL,
+  customer_id INTEGER NOT NULL REFERENCES customers(id),
+  company_id INTEGER,
+  owner_id INTEGER REFERENCES agents(id),
+  team_id INTEGER REFERENCES teams(id),
+  status TEXT NOT NULL,
+  priority TEXT NOT NULL,
+  tags TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  outcome TEXT,
+  statement TEXT,
+  alternatives TEXT,
+  duplicate_of INTEGER,
+  resolved_by INTEGER,
+  resolved_at INTEGER);
+CREATE INDEX tickets_by_status ON tickets(status, id);
+CREATE INDEX tickets_by_owner ON tickets(owner_id, status, id);
+CREATE INDEX tickets_by_customer ON tickets(customer_id, id);
+CREATE INDEX tickets_by_company ON tickets(company_id, id);
+CREATE INDEX tickets_by_team ON tickets(team_id, id);
+
+CREATE TABLE ticket_tags(
+  tag TEXT NOT NULL,
+  ticket_id INTEGER NOT NULL,
+  PRIMARY KEY(tag, ticket_id)) WITHOUT ROWID;
+
+CREATE TABLE messages(
+  id INTEGER PRIMARY KEY,
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  kind TEXT NOT NULL,
+  author_kind TEXT NOT NULL,
+  author_id INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL);
+CREATE INDEX messages_by_ticket ON messages(ticket_id, id);
+
+CREATE TABLE blobs(
+  sha256 TEXT PRIMARY KEY,
+  size INTEGER NOT NULL,
+  data BLOB NOT NULL) WITHOUT ROWID;
+
+CREATE TABLE attachments(
+  id INTEGER PRIMARY KEY,
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  filename TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL REFERENCES blobs(sha256));
+CREATE INDEX attachments_by_message ON attachments(message_id);
+
+CREATE TABLE handoffs(
+  id INTEGER PRIMARY KEY,
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  from_agent_id INTEGER NOT NULL,
+  to_agent_id INTEGER NOT NULL,
+  note TEXT NOT NULL,
+  state TEXT NOT NULL,
+  decline_reason TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  answered_at INTEGER);
+CREATE UNIQUE INDEX handoffs_one_pending ON handoffs(ticket_id) WHERE state = 'proposed';
+CREATE INDEX handoffs_by_target ON handoffs(to_agent_id, state);
+
+CREATE TABLE ticket_events(
+  id INTEGER PRIMARY KEY,
+  ticket_id INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  actor_kind TEXT NOT NULL,
+  actor_id INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  changes TEXT NOT NULL,
+  note TEXT NOT NULL);
+CREATE INDEX ticket_events_by_ticket ON ticket_events(ticket_id, id);
+CREATE TRIGGER ticket_events_append_only_update BEFORE UPDATE ON ticket_events
+  BEGIN SELECT RAISE(ABORT, 'ticket_events is append-only'); END;
+CREATE TRIGGER ticket_events_append_only_delete BEFORE DELETE ON ticket_events
+  BEGIN SELECT RAISE(ABORT, 'ticket_events is append-only'); END;
+
+-- Full-text search. Message bodies are indexed without a second copy (the content is the
+-- messages table); subjects and customer names/emails are small and kept in their own index.
+CREATE VIRTUAL TABLE message_search USING fts5(
+  body, content='messages', content_rowid='id',
+  tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE ticket_search USING fts5(
+  subject, customer,
+  tokenize='unicode61 remove_diacritics 2');
+)sql",
+  };
+  return kMigrations;
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+Status Migrate(Connection& conn) {
+  int version = 0;
+  {
+    Statement st = conn.Prepare("PRAGMA user_version");
+    if (st.Step()) version = static_cast<int>(st.Int(0));
+    SF_RETURN_IF_ERROR(st.status());
+  }
+  const auto& migrations = Migrations();
+  if (version > static_cast<int>(migrations.size())) {
+    return Status::Unavailable("database schema version " + std::to_string(version) +
+                               " is newer than this program (" + std::to_string(migrations.size()) +
+                               "); upgrade steadfast");
+  }
+  for (size_t v = static_cast<size_t>(version); v < migrations.size(); ++v) {
+    SF_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
+    Status s = conn.Exec(migrations[v]);
+    if (s.ok()) s = conn.Exec("PRAGMA user_version = " + std::to_string(v + 1));
+    if (!s.ok()) {
+      (void)conn.Exec("ROLLBACK");
+      return Status::Internal("migration " + std::to_string(v + 1) + " failed: " + s.message());
+    }
+    SF_RETURN_IF_ERROR(conn.Exec("COMMIT"));
+  }
+  return Status::Ok();
+}
+
+}  // namespace steadfast::storage::sqlite

@@ -1,0 +1,100 @@
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "storage/sqlite/connection.h"
+#include "storage/sqlite/group_writer.h"
+#include "storage/store.h"
+
+namespace steadfast::storage::sqlite {
+
+struct SqliteOptions {
+  std::string path;          // The database file; ":memory:" is not supported (WAL).
+  int read_connections = 4;  // Size of the read pool.
+};
+
+// The embedded backend: one SQLite file in WAL mode, synchronous=FULL. Writes go through one
+// GroupWriter (group commit); reads use a pool of read-only connections.
+class SqliteStore final : public Store {
+ public:
+  // Opens or creates the file and applies migrations.
+  static Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options,
+                                                   const Clock& clock);
+  ~SqliteStore() override;
+
+  Result<domain::Company> CreateCompany(std::string name, bool shares_tickets) override;
+  Result<domain::Company> GetCompany(CompanyId id) override;
+  Result<domain::Customer> CreateCustomer(const NewCustomer& c) override;
+  Result<domain::Customer> GetCustomer(CustomerId id) override;
+  Result<domain::Customer> FindCustomerByEmail(std::string_view email) override;
+  Result<std::vector<domain::Customer>> ListCustomers(const CustomerQuery& q) override;
+  Result<domain::Customer> UpdateCustomer(CustomerId id, const CustomerPatch& patch,
+                                          int64_t expected_version) override;
+
+  Result<domain::Agent> CreateAgent(const NewAgent& a) override;
+  Result<domain::Agent> GetAgent(AgentId id) override;
+  Result<AgentCredentials> FindAgentByEmail(std::string_view email) override;
+  Result<std::vector<domain::Agent>> ListAgents() override;
+  Result<domain::Team> CreateTeam(std::string name) override;
+  Result<domain::Team> GetTeam(TeamId id) override;
+  Result<std::vector<domain::Team>> ListTeams() override;
+
+  Status SaveCredential(const Credential& c) override;
+  Result<Credential> FindCredential(std::string_view token_hash) override;
+  Status DeleteCredential(std::string_view token_hash) override;
+
+  Result<TicketWrite> CreateTicket(const domain::NewTicket& t, const CustomerRef& customer,
+                                   const domain::Principal& who) override;
+  Result<TicketWrite> CreateTicketFor(const domain::NewTicket& t, CustomerId customer,
+                                      const domain::Principal& who) override;
+  Result<TicketWrite> ModifyTicket(TicketId id, const Mutation& decide) override;
+  Result<domain::TicketState> GetTicket(TicketId id) override;
+  Result<TicketPage> ListTickets(const TicketQuery& q) override;
+  Result<std::vector<domain::Message>> ListMessages(TicketId id, bool include_notes) override;
+  Result<std::vector<domain::Event>> ListEvents(TicketId id) override;
+  Result<domain::Handoff> GetHandoff(domain::HandoffId id) override;
+  Result<std::vector<SearchHit>> Search(std::string_view query,
+                                        std::optional<domain::TicketStatus> status,
+                                        int limit) override;
+  Result<domain::Attachment> GetAttachment(domain::AttachmentId id) override;
+  Result<std::string> ReadBlob(std::string_view sha256) override;
+
+ private:
+  // A read connection borrowed from the pool; returned when the lease ends.
+  class ReadLease {
+   public:
+    ReadLease(SqliteStore* store, Connection* conn) : store_(store), conn_(conn) {}
+    ~ReadLease() { store_->Release(conn_); }
+    ReadLease(const ReadLease&) = delete;
+    ReadLease& operator=(const ReadLease&) = delete;
+    Connection& operator*() { return *conn_; }
+    Connection* operator->() { return conn_; }
+
+   private:
+    SqliteStore* store_;
+    Connection* conn_;
+  };
+
+  SqliteStore(const Clock& clock, std::unique_ptr<GroupWriter> writer,
+              std::vector<std::unique_ptr<Connection>> readers);
+
+  ReadLease Read();
+  void Release(Connection* conn);
+  Result<TicketWrite> CreateTicketImpl(const domain::NewTicket& t,
+                                       std::optional<CustomerId> customer_id,
+                                       const CustomerRef& customer, const domain::Principal& who);
+
+  const Clock& clock_;
+  std::unique_ptr<GroupWriter> writer_;
+  std::vector<std::unique_ptr<Connection>> readers_;
+  std::mutex pool_mu_;
+  std::condition_variable pool_cv_;
+  std::vector<Connection*> free_readers_;  // Guarded by pool_mu_.
+};
+
+}  // namespace steadfast::storage::sqlite

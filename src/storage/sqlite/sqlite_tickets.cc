@@ -1,0 +1,294 @@
+// The ticket half of SqliteStore: creating and changing tickets, lists, search, attachments.
+#include <variant>
+
+#include "common/text.h"
+#include "storage/search_terms.h"
+#include "storage/sqlite/rows.h"
+#include "storage/sqlite/sqlite_store.h"
+#include "storage/sqlite/write_helpers.h"
+
+namespace steadfast::storage::sqlite {
+
+using namespace domain;  // NOLINT
+
+namespace {
+
+Result<Customer> FindOrCreateCustomer(Connection& c, const CustomerRef& ref, Timestamp now) {
+  Statement st = c.Prepare("SELECT customer_id FROM customer_emails WHERE email = ?");
+  st.Bind(1, ref.email);
+  if (st.Step()) return LoadCustomer(c, st.Int(0));
+  SF_RETURN_IF_ERROR(st.status());
+  NewCustomer nc;
+  nc.name = ref.name.empty() ? ref.email.substr(0, ref.email.find('@')) : ref.name;
+  nc.emails = {ref.email};
+  return InsertCustomer(c, nc, now);
+}
+
+Result<std::vector<Attachment>> LoadAttachments(Connection& conn, MessageId id) {
+  std::vector<Attachment> out;
+  Statement st = conn.Prepare(
+      "SELECT id, message_id, ticket_id, filename, content_type, size, sha256 FROM attachments "
+      "WHERE message_id = ? ORDER BY id");
+  st.Bind(1, id);
+  while (st.Step()) {
+    out.push_back(
+        Attachment{st.Int(0), st.Int(1), st.Int(2), st.Text(3), st.Text(4), st.Int(5), st.Text(6)});
+  }
+  SF_RETURN_IF_ERROR(st.status());
+  return out;
+}
+
+}  // namespace
+
+Result<TicketWrite> SqliteStore::CreateTicket(const NewTicket& t, const CustomerRef& customer,
+                                              const Principal& who) {
+  return CreateTicketImpl(t, std::nullopt, customer, who);
+}
+
+Result<TicketWrite> SqliteStore::CreateTicketFor(const NewTicket& t, CustomerId customer,
+                                                 const Principal& who) {
+  return CreateTicketImpl(t, customer, CustomerRef{}, who);
+}
+
+Result<TicketWrite> SqliteStore::CreateTicketImpl(const NewTicket& in,
+                                                  std::optional<CustomerId> customer_id,
+                                                  const CustomerRef& ref, const Principal& who) {
+  const Timestamp now = clock_.Now();
+  return WriteResult<TicketWrite>(*writer_, [&](Connection& c) -> Result<TicketWrite> {
+    Customer customer;
+    if (customer_id.has_value()) {
+      SF_ASSIGN_OR_RETURN(customer, LoadCustomer(c, *customer_id));
+    } else {
+      SF_ASSIGN_OR_RETURN(customer, FindOrCreateCustomer(c, ref, now));
+    }
+    if (in.team_id.has_value()) {
+      Statement st = c.Prepare("SELECT 1 FROM teams WHERE id = ?");
+      st.Bind(1, *in.team_id);
+      if (!st.Step()) {
+        SF_RETURN_IF_ERROR(st.status());
+        return Status::InvalidArgument("team_id", "no team " + std::to_string(*in.team_id));
+      }
+    }
+    Ticket t;
+    t.subject = in.subject;
+    t.customer_id = customer.id;
+    t.company_id = customer.company_id;
+    t.team_id = in.team_id;
+    t.priority = in.priority;
+    t.tags = in.tags;
+    t.channel = in.channel;
+    NewMessage first;
+    first.kind = MessageKind::kCustomer;
+    first.body = in.body;
+    first.attachments = in.attachments;
+    Change change = domain::CreateTicket(std::move(t), std::move(first), who, now);
+    // The first message is the customer's words, whoever logged them; the event records who.
+    change.messages[0].author = Actor{Actor::Kind::kCustomer, customer.id};
+    return WriteChange(c, std::move(change), std::nullopt);
+  });
+}
+
+Result<TicketWrite> SqliteStore::ModifyTicket(TicketId id, const Mutation& decide) {
+  return WriteResult<TicketWrite>(*writer_, [&](Connection& c) -> Result<TicketWrite> {
+    SF_ASSIGN_OR_RETURN(TicketState state, LoadTicketState(c, id));
+    SF_ASSIGN_OR_RETURN(Change change, decide(state));
+    if (change.events.empty() && change.messages.empty()) {
+      return TicketWrite{std::move(state), {}, {}};
+    }
+    return WriteChange(c, std::move(change), state.pending_handoff);
+  });
+}
+
+Result<TicketState> SqliteStore::GetTicket(TicketId id) {
+  auto conn = Read();
+  return LoadTicketState(*conn, id);
+}
+
+Result<TicketPage> SqliteStore::ListTickets(const TicketQuery& q) {
+  std::string sql = std::string("SELECT ") + kTicketColumns + " FROM tickets WHERE 1";
+  // Bindings in order of the placeholders appended below.
+  std::vector<std::variant<int64_t, std::string>> args;
+  if (q.status) {
+    sql += " AND status = ?";
+    args.emplace_back(std::string(Name(*q.status)));
+  }
+  if (q.unowned) {
+    sql += " AND owner_id IS NULL";
+  } else if (q.owner) {
+    sql += " AND owner_id = ?";
+    args.emplace_back(*q.owner);
+  }
+  if (q.customer) {
+    sql += " AND customer_id = ?";
+    args.emplace_back(*q.customer);
+  }
+  if (q.team) {
+    sql += " AND team_id = ?";
+    args.emplace_back(*q.team);
+  }
+  if (q.tag) {
+    sql += " AND id IN (SELECT ticket_id FROM ticket_tags WHERE tag = ?)";
+    args.emplace_back(*q.tag);
+  }
+  if (!q.text.empty()) {
+    const std::vector<std::string> terms = SearchTerms(q.text);
+    if (terms.empty()) return Status::InvalidArgument("q", "has no searchable word");
+    const std::string match = Fts5AllTerms(terms);
+    sql +=
+        " AND id IN (SELECT m.ticket_id FROM message_search JOIN messages m ON m.id = "
+        "message_search.rowid WHERE message_search MATCH ? UNION SELECT rowid FROM ticket_search "
+        "WHERE ticket_search MATCH ?)";
+    args.emplace_back(match);
+    args.emplace_back(match);
+  }
+  if (q.visible_to && q.visible_to->is_customer()) {
+    const Principal& p = *q.visible_to;
+    if (p.company_shares_tickets && p.company_id) {
+      sql += " AND (customer_id = ? OR company_id = ?)";
+      args.emplace_back(p.id);
+      args.emplace_back(*p.company_id);
+    } else {
+      sql += " AND customer_id = ?";
+      args.emplace_back(p.id);
+    }
+  }
+  if (q.before_id) {
+    sql += " AND id < ?";
+    args.emplace_back(*q.before_id);
+  }
+  sql += " ORDER BY id DESC LIMIT ?";
+  args.emplace_back(int64_t{q.limit + 1});
+
+  auto conn = Read();
+  Statement st = conn->Prepare(sql);
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (const auto* n = std::get_if<int64_t>(&args[i])) {
+      st.Bind(static_cast<int>(i + 1), *n);
+    } else {
+      st.Bind(static_cast<int>(i + 1), std::get<std::string>(args[i]));
+    }
+  }
+  TicketPage page;
+  while (st.Step()) page.items.push_back(ReadTicket(st));
+  SF_RETURN_IF_ERROR(st.status());
+  if (static_cast<int>(page.items.size()) > q.limit) {
+    page.items.pop_back();
+    page.next_before_id = page.items.back().id;
+  }
+  return page;
+}
+
+Result<std::vector<Message>> SqliteStore::ListMessages(TicketId id, bool include_notes) {
+  auto conn = Read();
+  SF_RETURN_IF_ERROR(LoadTicket(*conn, id).status());
+  std::vector<Message> out;
+  {
+    Statement st = conn->Prepare(
+        "SELECT id, kind, author_kind, author_id, body, created_at FROM messages "
+        "WHERE ticket_id = ? ORDER BY id");
+    st.Bind(1, id);
+    while (st.Step()) {
+      Message m;
+      m.id = st.Int(0);
+      m.ticket_id = id;
+      m.kind = ParseMessageKind(st.Text(1)).value_or(MessageKind::kSystem);
+      if (m.kind == MessageKind::kNote && !include_notes) continue;
+      const std::string author_kind = st.Text(2);
+      m.author.kind = author_kind == "agent"      ? Actor::Kind::kAgent
+                      : author_kind == "customer" ? Actor::Kind::kCustomer
+                                                  : Actor::Kind::kSystem;
+      m.author.id = st.Int(3);
+      m.body = st.Text(4);
+      m.created_at = Timestamp{st.Int(5)};
+      out.push_back(std::move(m));
+    }
+    SF_RETURN_IF_ERROR(st.status());
+  }
+  for (auto& m : out) {
+    SF_ASSIGN_OR_RETURN(m.attachments, LoadAttachments(*conn, m.id));
+  }
+  return out;
+}
+
+Result<std::vector<Event>> SqliteStore::ListEvents(TicketId id) {
+  auto conn = Read();
+  SF_RETURN_IF_ERROR(LoadTicket(*conn, id).status());
+  std::vector<Event> out;
+  Statement st = conn->Prepare(
+      "SELECT id, ticket_id, type, actor_kind, actor_id, at, changes, note FROM ticket_events "
+      "WHERE ticket_id = ? ORDER BY id");
+  st.Bind(1, id);
+  while (st.Step()) out.push_back(ReadEvent(st));
+  SF_RETURN_IF_ERROR(st.status());
+  return out;
+}
+
+Result<Handoff> SqliteStore::GetHandoff(HandoffId id) {
+  auto conn = Read();
+  return LoadHandoff(*conn, id);
+}
+
+Result<std::vector<SearchHit>> SqliteStore::Search(std::string_view query,
+                                                   std::optional<TicketStatus> status, int limit) {
+  const std::vector<std::string> terms = SearchTerms(query);
+  if (terms.empty()) return Status::InvalidArgument("q", "has no searchable word");
+  const std::string match = Fts5AllTerms(terms);
+  auto conn = Read();
+  // Each ticket scores by its best-matching message or its subject/customer (weighted up);
+  // SQLite returns the snippet of the row that gave MIN(score).
+  Statement st =
+      conn->Prepare(std::string("SELECT s.score, s.snip, ") + kTicketColumns +
+                    " FROM (SELECT ticket_id, MIN(score) AS score, snip FROM ("
+                    "  SELECT m.ticket_id AS ticket_id, bm25(message_search) AS score,"
+                    "         snippet(message_search, 0, '[[', ']]', '…', 16) AS snip"
+                    "  FROM message_search JOIN messages m ON m.id = message_search.rowid"
+                    "  WHERE message_search MATCH ?1"
+                    "  UNION ALL"
+                    "  SELECT rowid, bm25(ticket_search, 3.0, 1.0) * 1.5,"
+                    "         snippet(ticket_search, -1, '[[', ']]', '…', 16)"
+                    "  FROM ticket_search WHERE ticket_search MATCH ?1"
+                    ") GROUP BY ticket_id) s JOIN tickets t ON t.id = s.ticket_id"
+                    " WHERE (?2 IS NULL OR t.status = ?2) ORDER BY s.score LIMIT ?3");
+  st.Bind(1, match);
+  if (status) {
+    st.Bind(2, Name(*status));
+  } else {
+    st.BindNull(2);
+  }
+  st.Bind(3, int64_t{limit});
+  std::vector<SearchHit> out;
+  while (st.Step()) {
+    SearchHit hit;
+    hit.score = -st.Double(0);
+    hit.snippet = st.Text(1);
+    hit.ticket = ReadTicket(st, 2);
+    out.push_back(std::move(hit));
+  }
+  SF_RETURN_IF_ERROR(st.status());
+  return out;
+}
+
+Result<Attachment> SqliteStore::GetAttachment(AttachmentId id) {
+  auto conn = Read();
+  Statement st = conn->Prepare(
+      "SELECT id, message_id, ticket_id, filename, content_type, size, sha256 FROM attachments "
+      "WHERE id = ?");
+  st.Bind(1, id);
+  if (st.Step()) {
+    return Attachment{st.Int(0),  st.Int(1), st.Int(2), st.Text(3),
+                      st.Text(4), st.Int(5), st.Text(6)};
+  }
+  SF_RETURN_IF_ERROR(st.status());
+  return Status::NotFound("attachment " + std::to_string(id) + " not found");
+}
+
+Result<std::string> SqliteStore::ReadBlob(std::string_view sha256) {
+  auto conn = Read();
+  Statement st = conn->Prepare("SELECT data FROM blobs WHERE sha256 = ?");
+  st.Bind(1, sha256);
+  if (st.Step()) return st.Text(0);
+  SF_RETURN_IF_ERROR(st.status());
+  return Status::NotFound("blob not found");
+}
+
+}  // namespace steadfast::storage::sqlite

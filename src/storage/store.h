@@ -1,0 +1,177 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "domain/entities.h"
+#include "domain/principal.h"
+#include "domain/ticket_rules.h"
+
+namespace steadfast::storage {
+
+using domain::AgentId;
+using domain::CompanyId;
+using domain::CustomerId;
+using domain::TeamId;
+using domain::TicketId;
+
+struct NewCustomer {
+  std::string name;
+  std::vector<std::string> emails;  // At least one; lower-cased by the caller.
+  std::optional<CompanyId> company_id;
+  std::string timezone;
+  std::string language;
+  std::string notes;
+};
+
+struct CustomerPatch {
+  std::optional<std::string> name;
+  std::optional<std::vector<std::string>> emails;
+  std::optional<std::optional<CompanyId>> company_id;
+  std::optional<std::string> timezone;
+  std::optional<std::string> language;
+  std::optional<std::string> notes;
+};
+
+struct NewAgent {
+  std::string name;
+  std::string email;
+  domain::Role role = domain::Role::kAgent;
+  std::string password_hash;  // argon2id string from libsodium; empty: cannot log in.
+  std::vector<TeamId> teams;
+};
+
+// An agent with the secret the store keeps for them.
+struct AgentCredentials {
+  domain::Agent agent;
+  std::string password_hash;
+};
+
+// A login session or API token. Only the SHA-256 of the secret is stored.
+struct Credential {
+  std::string token_hash;                                  // Hex SHA-256 of the secret.
+  domain::Actor::Kind kind = domain::Actor::Kind::kAgent;  // Agent or customer.
+  int64_t principal_id = 0;
+  std::string csrf_token;  // Sessions only; API tokens have none (not cookie-borne).
+  std::string label;       // API tokens: what it is for.
+  Timestamp created_at;
+  std::optional<Timestamp> expires_at;
+};
+
+// The customer who writes, found by email or created.
+struct CustomerRef {
+  std::string email;  // Lower-cased.
+  std::string name;   // Used only when the customer is created.
+};
+
+struct TicketQuery {
+  std::optional<domain::TicketStatus> status;
+  std::optional<AgentId> owner;
+  bool unowned = false;  // owner=none
+  std::optional<CustomerId> customer;
+  std::optional<std::string> tag;
+  std::optional<TeamId> team;
+  std::string text;                   // Full-text filter; empty for none.
+  int limit = 50;                     // 1..200
+  std::optional<TicketId> before_id;  // Keyset cursor: tickets with id < before_id.
+  // When set, only tickets this customer principal may see (domain::CanSee).
+  std::optional<domain::Principal> visible_to;
+};
+
+struct TicketPage {
+  std::vector<domain::Ticket> items;
+  std::optional<TicketId> next_before_id;  // Absent on the last page.
+};
+
+struct SearchHit {
+  domain::Ticket ticket;
+  std::string snippet;  // Matched words wrapped in [[ and ]]; callers escape the rest.
+  double score = 0;     // Higher is better.
+};
+
+struct CustomerQuery {
+  std::string email;  // Exact match (lower-cased) when not empty.
+  int limit = 50;
+  std::optional<CustomerId> after_id;
+};
+
+// What a committed ticket write produced, as stored.
+struct TicketWrite {
+  domain::TicketState state;
+  std::vector<domain::Message> messages;
+  std::vector<domain::Event> events;
+};
+
+// A pure decision on the current state, run inside the write transaction (so it sees the latest
+// committed state and nothing changes underneath it). May be run more than once; no side effects.
+using Mutation = std::function<Result<domain::Change>(const domain::TicketState&)>;
+
+// The store: every read and write Steadfast makes. Implementations: sqlite/ (embedded),
+// postgres/ (scale-out, to come). All methods are thread-safe.
+//
+// Durability contract: a write method returns only after its transaction is durably committed
+// (or has failed and left nothing behind). Writes may be grouped into one commit.
+// Errors: NotFound for a missing id, Conflict for uniqueness and version clashes, InvalidArgument
+// for a reference to something that does not exist, Unavailable when the database is busy or
+// closed.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Companies and customers.
+  virtual Result<domain::Company> CreateCompany(std::string name, bool shares_tickets) = 0;
+  virtual Result<domain::Company> GetCompany(CompanyId id) = 0;
+  // Conflict if any email already belongs to a customer.
+  virtual Result<domain::Customer> CreateCustomer(const NewCustomer& c) = 0;
+  virtual Result<domain::Customer> GetCustomer(CustomerId id) = 0;
+  virtual Result<domain::Customer> FindCustomerByEmail(std::string_view email) = 0;
+  virtual Result<std::vector<domain::Customer>> ListCustomers(const CustomerQuery& q) = 0;
+  // Conflict on a stale `expected_version` or an email that belongs to someone else.
+  virtual Result<domain::Customer> UpdateCustomer(CustomerId id, const CustomerPatch& patch,
+                                                  int64_t expected_version) = 0;
+
+  // Agents and teams.
+  virtual Result<domain::Agent> CreateAgent(const NewAgent& a) = 0;
+  virtual Result<domain::Agent> GetAgent(AgentId id) = 0;
+  virtual Result<AgentCredentials> FindAgentByEmail(std::string_view email) = 0;
+  virtual Result<std::vector<domain::Agent>> ListAgents() = 0;
+  virtual Result<domain::Team> CreateTeam(std::string name) = 0;
+  virtual Result<domain::Team> GetTeam(TeamId id) = 0;
+  virtual Result<std::vector<domain::Team>> ListTeams() = 0;
+
+  // Sessions and API tokens.
+  virtual Status SaveCredential(const Credential& c) = 0;
+  virtual Result<Credential> FindCredential(std::string_view token_hash) = 0;
+  virtual Status DeleteCredential(std::string_view token_hash) = 0;
+
+  // Tickets. CreateTicket finds the customer by email or creates them, then applies
+  // domain::CreateTicket, all in one transaction.
+  virtual Result<TicketWrite> CreateTicket(const domain::NewTicket& t, const CustomerRef& customer,
+                                           const domain::Principal& who) = 0;
+  // Like CreateTicket for an existing customer (a portal customer, or an agent who picked one).
+  virtual Result<TicketWrite> CreateTicketFor(const domain::NewTicket& t, CustomerId customer,
+                                              const domain::Principal& who) = 0;
+  // Reads the ticket, runs `decide`, writes the Change. NotFound if the ticket does not exist;
+  // otherwise whatever `decide` returns. A Change without events writes nothing.
+  virtual Result<TicketWrite> ModifyTicket(TicketId id, const Mutation& decide) = 0;
+  virtual Result<domain::TicketState> GetTicket(TicketId id) = 0;
+  virtual Result<TicketPage> ListTickets(const TicketQuery& q) = 0;
+  // Messages oldest first, with attachments. Internal notes only when `include_notes`.
+  virtual Result<std::vector<domain::Message>> ListMessages(TicketId id, bool include_notes) = 0;
+  virtual Result<std::vector<domain::Event>> ListEvents(TicketId id) = 0;
+  virtual Result<domain::Handoff> GetHandoff(domain::HandoffId id) = 0;
+  // Ranked full-text search over subjects, message bodies (notes included) and customer
+  // names/emails; accents folded. InvalidArgument("q") when the query has no searchable word.
+  virtual Result<std::vector<SearchHit>> Search(std::string_view query,
+                                                std::optional<domain::TicketStatus> status,
+                                                int limit) = 0;
+
+  // Attachments: metadata, then the bytes by content hash.
+  virtual Result<domain::Attachment> GetAttachment(domain::AttachmentId id) = 0;
+  virtual Result<std::string> ReadBlob(std::string_view sha256) = 0;
+};
+
+}  // namespace steadfast::storage
