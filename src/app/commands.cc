@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -11,6 +12,7 @@
 
 #include "app/config.h"
 #include "app/demo.h"
+#include "app/seed.h"
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "common/log.h"
@@ -225,6 +227,33 @@ Status RunTokenCreate(const TokenCreateOptions& o) {
                         auth.CreateApiToken(domain::Actor::Kind::kCustomer, customer->id, o.label));
   }
   std::printf("%s\n", secret.c_str());
+  return Status::Ok();
+}
+
+Status RunSeed(const SeedCommandOptions& o) {
+  SF_RETURN_IF_ERROR(InitCrypto());
+  if (o.tickets <= 0 || o.tickets > 100'000'000) {
+    return Status::InvalidArgument("--tickets", "must be between 1 and 100000000");
+  }
+  SF_RETURN_IF_ERROR(EnsureDirectory(o.data_dir));
+  SystemClock clock;
+  SF_ASSIGN_OR_RETURN(auto store, OpenStore(o.data_dir, clock, false));
+  SeedOptions options;
+  options.tickets = o.tickets;
+  options.seed = o.seed;
+  const auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  options.progress = [&](int64_t done) {
+    if (done % 50000 == 0 || done == o.tickets) {
+      std::printf("seed: %lld tickets, %.1f s\n", static_cast<long long>(done), elapsed());
+      std::fflush(stdout);
+    }
+  };
+  SF_RETURN_IF_ERROR(SeedDataset(*store, clock, options));
+  std::printf("seed: done, %lld tickets in %.1f s (%.0f tickets/s)\n",
+              static_cast<long long>(o.tickets), elapsed(), o.tickets / elapsed());
   return Status::Ok();
 }
 

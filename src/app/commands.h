@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -44,6 +45,15 @@ struct TokenCreateOptions {
 };
 // Prints a new API token for an agent or a customer (shown once; only its hash is stored).
 [[nodiscard]] Status RunTokenCreate(const TokenCreateOptions& options);
+
+struct SeedCommandOptions {
+  std::string data_dir;
+  int64_t tickets = 1000;
+  uint64_t seed = 42;
+};
+// Adds a generated dataset (see seed.h) to the store in `data_dir`, creating the store if
+// needed. Prints progress and the rate.
+[[nodiscard]] Status RunSeed(const SeedCommandOptions& options);
 
 // The database file inside a data folder.
 std::string DatabasePath(const std::string& data_dir);

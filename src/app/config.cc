@@ -112,7 +112,8 @@ Result<Config> LoadConfig(const std::optional<std::string>& path,
   }
   for (const auto& [name, value] : env) {
     if (name.rfind("STEADFAST_", 0) != 0) continue;
-    if (name == "STEADFAST_ADMIN_PASSWORD") continue;  // Read by `init`, not a setting.
+    // Secrets read by `init` and `user add`, not settings of the server.
+    if (name == "STEADFAST_ADMIN_PASSWORD" || name == "STEADFAST_USER_PASSWORD") continue;
     std::string key = name.substr(10);
     for (char& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     SF_RETURN_IF_ERROR(Apply(c, key, value, name));

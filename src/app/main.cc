@@ -57,11 +57,20 @@ int main(int argc, char** argv) {
   token_create_cmd->add_option("--label", token.label, "What the token is for")
       ->capture_default_str();
 
+  SeedCommandOptions seed;
+  CLI::App* seed_cmd =
+      app.add_subcommand("seed", "Add a generated, realistic dataset (for benchmarks and trials)");
+  seed_cmd->add_option("--data", seed.data_dir, "Data folder")->required();
+  seed_cmd->add_option("--tickets", seed.tickets, "How many tickets")->capture_default_str();
+  seed_cmd->add_option("--seed", seed.seed, "Random seed (same seed, same data)")
+      ->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
 
   if (*init_cmd) return Report(RunInit(init));
   if (*serve_cmd) return Report(RunServe(serve));
   if (*user_add_cmd) return Report(RunUserAdd(user_add));
   if (*token_create_cmd) return Report(RunTokenCreate(token));
+  if (*seed_cmd) return Report(RunSeed(seed));
   return 1;
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/clock.h"
+#include "common/text.h"
 
 namespace steadfast {
 namespace {
@@ -33,7 +34,16 @@ void SetLogLevel(LogLevel level) { g_min_level = static_cast<int>(level); }
 
 void AppendJsonEscaped(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
+  // Bytes of text that is not UTF-8 (a hostile path, say) are escaped one by one, so every log
+  // line stays valid JSON.
+  const bool utf8 = IsValidUtf8(s);
   for (unsigned char c : s) {
+    if (!utf8 && c >= 0x80) {
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+      continue;
+    }
     switch (c) {
       case '"':
         out += "\\\"";

@@ -24,6 +24,8 @@ std::string_view StatusCodeName(StatusCode code) {
       return "RateLimited";
     case StatusCode::kUnsupportedMedia:
       return "UnsupportedMedia";
+    case StatusCode::kMethodNotAllowed:
+      return "MethodNotAllowed";
     case StatusCode::kUnavailable:
       return "Unavailable";
     case StatusCode::kInternal:

@@ -9,17 +9,18 @@ namespace steadfast {
 // The kinds of expected failure. Each maps to one HTTP status at the edge (src/http/errors.cc).
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,     // Bad input; `field` names what was wrong. → 422
-  kBadRequest,          // Unreadable request (malformed JSON, bad UTF-8). → 400
-  kNotFound,            // → 404
-  kConflict,            // Stale version or a state that forbids the change. → 409
-  kPermissionDenied,    // Authenticated, but not allowed. → 403
-  kUnauthenticated,     // No or bad credentials. → 401
-  kTooLarge,            // Body or attachment over the configured limit. → 413
-  kRateLimited,         // → 429
-  kUnsupportedMedia,    // → 415
-  kUnavailable,         // Database busy, shutting down. → 503
-  kInternal,            // A failure of ours that is not a bug in the caller's input. → 500
+  kInvalidArgument,   // Bad input; `field` names what was wrong. → 422
+  kBadRequest,        // Unreadable request (malformed JSON, bad UTF-8). → 400
+  kNotFound,          // → 404
+  kConflict,          // Stale version or a state that forbids the change. → 409
+  kPermissionDenied,  // Authenticated, but not allowed. → 403
+  kUnauthenticated,   // No or bad credentials. → 401
+  kTooLarge,          // Body or attachment over the configured limit. → 413
+  kRateLimited,       // → 429
+  kUnsupportedMedia,  // → 415
+  kMethodNotAllowed,  // The path exists, the method does not. → 405
+  kUnavailable,       // Database busy, shutting down. → 503
+  kInternal,          // A failure of ours that is not a bug in the caller's input. → 500
 };
 
 // The outcome of an operation that can fail in an expected way. Cheap to copy when ok.
@@ -55,6 +56,9 @@ class [[nodiscard]] Status {
   static Status UnsupportedMedia(std::string message) {
     return Status(StatusCode::kUnsupportedMedia, std::move(message));
   }
+  static Status MethodNotAllowed(std::string message) {
+    return Status(StatusCode::kMethodNotAllowed, std::move(message));
+  }
   static Status Unavailable(std::string message) {
     return Status(StatusCode::kUnavailable, std::move(message));
   }
@@ -86,8 +90,8 @@ std::string_view StatusCodeName(StatusCode code);
 }  // namespace steadfast
 
 // Returns early from the enclosing function when `expr` (a Status) is not ok.
-#define SF_RETURN_IF_ERROR(expr)                \
-  do {                                          \
-    ::steadfast::Status sf_status_ = (expr);    \
-    if (!sf_status_.ok()) return sf_status_;    \
+#define SF_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::steadfast::Status sf_status_ = (expr); \
+    if (!sf_status_.ok()) return sf_status_; \
   } while (0)

@@ -74,8 +74,7 @@ bool LooksLikeEmail(std::string_view s) {
   const size_t at = s.rfind('@');
   if (at == std::string_view::npos || at == 0 || at == s.size() - 1) return false;
   const std::string_view domain = s.substr(at + 1);
-  if (domain.find('.') == std::string_view::npos || domain.front() == '.' ||
-      domain.back() == '.') {
+  if (domain.find('.') == std::string_view::npos || domain.front() == '.' || domain.back() == '.') {
     return false;
   }
   for (unsigned char c : s) {
@@ -91,6 +90,13 @@ bool HasControlChars(std::string_view s) {
     if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return true;
   }
   return false;
+}
+
+bool IsSingleLine(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7F) return false;
+  }
+  return true;
 }
 
 }  // namespace steadfast

@@ -25,4 +25,8 @@ bool LooksLikeEmail(std::string_view s);
 // True when `s` contains a control character other than tab, LF and CR.
 bool HasControlChars(std::string_view s);
 
+// True when `s` fits on one line of a header or a list: no control characters at all (no CR or
+// LF either), so it can never split a mail or HTTP header.
+bool IsSingleLine(std::string_view s);
+
 }  // namespace steadfast

@@ -1,5 +1,7 @@
 #include "domain/permissions.h"
 
+#include <string>
+
 #include "common/check.h"
 
 namespace steadfast::domain {
@@ -87,7 +89,11 @@ Status Authorize(const Principal& who, Action what, const Target& target) {
     case Action::kResolve:
     case Action::kReopen:
       SF_CHECK(target.ticket != nullptr);
-      if (!CanSee(who, *target.ticket)) return Status::NotFound("ticket not found");
+      // The same answer as for a ticket that does not exist (see storage), so a customer
+      // learns nothing from probing ids.
+      if (!CanSee(who, *target.ticket)) {
+        return Status::NotFound("ticket " + std::to_string(target.ticket->id) + " not found");
+      }
       return AuthorizeTicketAction(who, what, target);
 
     case Action::kCreateTicket:
@@ -100,13 +106,15 @@ Status Authorize(const Principal& who, Action what, const Target& target) {
     case Action::kViewCustomer:
       SF_CHECK(target.customer != nullptr);
       if (who.is_customer() && target.customer->id != who.id) {
-        return Status::NotFound("customer not found");
+        return Status::NotFound("customer " + std::to_string(target.customer->id) + " not found");
       }
       return Status::Ok();
     case Action::kEditCustomer:
       SF_CHECK(target.customer != nullptr);
       if (who.is_customer()) {
-        if (target.customer->id != who.id) return Status::NotFound("customer not found");
+        if (target.customer->id != who.id) {
+          return Status::NotFound("customer " + std::to_string(target.customer->id) + " not found");
+        }
         return Denied("customers cannot edit their record through this API");
       }
       return Status::Ok();

@@ -51,7 +51,7 @@ FieldChange StatusChange(TicketStatus from, TicketStatus to) {
 }
 
 FieldChange OwnerChange(const std::optional<AgentId>& from, AgentId to) {
-  return {"owner_id", IdText(from), std::to_string(to)};
+  return {"owner", IdText(from), std::to_string(to)};
 }
 
 // Moves `c.after` to `to`, recording the status change on `changes`.
@@ -141,7 +141,7 @@ Result<std::string> ValidateSubject(std::string_view subject) {
   const std::string_view s = Trim(subject);
   if (s.empty()) return Status::InvalidArgument("subject", "is required");
   if (s.size() > 255) return Status::InvalidArgument("subject", "is at most 255 bytes");
-  if (HasControlChars(s) || s.find_first_of("\r\n") != std::string_view::npos) {
+  if (!IsSingleLine(s)) {
     return Status::InvalidArgument("subject", "cannot contain line breaks or control characters");
   }
   return std::string(s);

@@ -55,8 +55,9 @@ struct Change {
 // Checks a message body: not blank, at most `max_bytes`.
 [[nodiscard]] Status ValidateBody(std::string_view body, size_t max_bytes, std::string_view field);
 
-// The first message of a new ticket. The store fills ids, number and customer; the rules fill
-// the rest. `author` is the customer (customer-created) or the agent who logged it for them.
+// A new ticket as asked for. The store fills ids, number and customer. The first message is
+// always the customer's words (kind customer, authored by the customer), whoever logged them;
+// the ticket_created event records who did.
 struct NewTicket {
   std::string subject;
   std::string body;

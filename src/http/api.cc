@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "common/log.h"
+#include "common/text.h"
 #include "http/json_body.h"
 #include "http/openapi.h"
 #include "http/render.h"
@@ -85,11 +86,12 @@ Response Api::Handle(const Request& req) {
 }
 
 Result<Response> Api::Dispatch(const Request& req) {
+  if (!IsValidUtf8(req.path)) return Status::BadRequest("the request path is not valid UTF-8");
   auto match = router_.Find(req.method, req.path);
   if (match.handler == nullptr) {
     if (!match.allow.empty()) {
-      Response r = ErrorResponse(Status::BadRequest(req.method + " is not allowed here"));
-      r.status = 405;
+      Response r = ErrorResponse(
+          Status::MethodNotAllowed(req.method + " is not allowed here; allowed: " + match.allow));
       r.SetHeader("Allow", match.allow);
       return r;
     }

@@ -28,7 +28,7 @@ Result<std::string> PlainText(const JsonFields& f, std::string_view name, size_t
     return Status::InvalidArgument(f.FieldName(name),
                                    "is at most " + std::to_string(max) + " bytes");
   }
-  if (HasControlChars(out) || out.find_first_of("\r\n") != std::string::npos) {
+  if (!IsSingleLine(out)) {
     return Status::InvalidArgument(f.FieldName(name), "cannot contain control characters");
   }
   return out;
@@ -60,11 +60,12 @@ Result<std::optional<std::vector<std::string>>> Emails(const JsonFields& f) {
   return std::optional<std::vector<std::string>>(std::move(out));
 }
 
+// `limit` 0: the list is complete, no next page.
 json::value CustomerList(const std::vector<Customer>& customers, int limit) {
   json::array items;
   for (const auto& c : customers) items.push_back(RenderCustomer(c));
   json::value next = nullptr;
-  if (static_cast<int>(customers.size()) == limit && !customers.empty()) {
+  if (limit > 0 && static_cast<int>(customers.size()) == limit) {
     next = std::to_string(customers.back().id);
   }
   return json::object{{"items", std::move(items)}, {"next_cursor", next}};
@@ -84,11 +85,11 @@ Result<Response> Api::ListCustomers(const Call& c) {
   SF_RETURN_IF_ERROR(c.query.OnlyAllowed({"email", "limit", "cursor"}));
   storage::CustomerQuery q;
   q.email = c.query.Get("email").value_or("");
-  SF_ASSIGN_OR_RETURN(auto limit, c.query.PositiveInt("limit"));
-  q.limit = static_cast<int>(std::min<int64_t>(limit.value_or(50), 200));
+  SF_ASSIGN_OR_RETURN(q.limit, c.query.Limit(50, 200));
   SF_ASSIGN_OR_RETURN(q.after_id, c.query.PositiveInt("cursor"));
   SF_ASSIGN_OR_RETURN(auto customers, store_.ListCustomers(q));
-  return JsonResponse(CustomerList(customers, q.limit));
+  // An email names at most one customer: there is no next page.
+  return JsonResponse(CustomerList(customers, q.email.empty() ? q.limit : 0));
 }
 
 Result<Response> Api::CreateCustomer(const Call& c) {
@@ -146,6 +147,9 @@ Result<Response> Api::PatchCustomer(const Call& c) {
     SF_ASSIGN_OR_RETURN(patch.language, PlainText(f, "language", 35, false));
   }
   SF_ASSIGN_OR_RETURN(patch.notes, f.String("notes"));
+  if (patch.notes && patch.notes->size() > options_.max_message_bytes) {
+    return Status::InvalidArgument("notes", "is too long");
+  }
   SF_ASSIGN_OR_RETURN(Customer after, store_.UpdateCustomer(cu.id, patch, version));
   return JsonResponse(RenderCustomer(after));
 }
@@ -156,8 +160,7 @@ Result<Response> Api::CustomerTickets(const Call& c) {
   SF_RETURN_IF_ERROR(c.query.OnlyAllowed({"limit", "cursor"}));
   storage::TicketQuery q;
   q.customer = cu.id;
-  SF_ASSIGN_OR_RETURN(auto limit, c.query.PositiveInt("limit"));
-  q.limit = static_cast<int>(std::min<int64_t>(limit.value_or(50), 200));
+  SF_ASSIGN_OR_RETURN(q.limit, c.query.Limit(50, 200));
   SF_ASSIGN_OR_RETURN(q.before_id, c.query.PositiveInt("cursor"));
   if (c.who->is_customer()) q.visible_to = *c.who;
   SF_ASSIGN_OR_RETURN(auto page, store_.ListTickets(q));

@@ -19,15 +19,6 @@ namespace {
 constexpr int kDefaultLimit = 50;
 constexpr int kMaxLimit = 200;
 
-Result<int> ParseLimit(const QueryParams& q) {
-  SF_ASSIGN_OR_RETURN(auto limit, q.PositiveInt("limit"));
-  if (!limit.has_value()) return kDefaultLimit;
-  if (*limit > kMaxLimit) {
-    return Status::InvalidArgument("limit", "must be at most " + std::to_string(kMaxLimit));
-  }
-  return static_cast<int>(*limit);
-}
-
 Result<std::optional<Priority>> ParsePriorityField(const JsonFields& f) {
   SF_ASSIGN_OR_RETURN(auto s, f.String("priority"));
   if (!s.has_value()) return std::optional<Priority>();
@@ -50,8 +41,8 @@ json::value TicketPage(const storage::TicketPage& page) {
 
 Response Created(const json::value& body) { return JsonResponse(body, 201); }
 
-json::value WriteBody(const storage::TicketWrite& w) {
-  json::object o = RenderTicket(w.state).as_object();
+json::value WriteBody(const storage::TicketWrite& w, const Principal& viewer) {
+  json::object o = RenderTicket(w.state, viewer).as_object();
   json::array messages;
   for (const auto& m : w.messages) messages.push_back(RenderMessage(m));
   return json::object{{"ticket", std::move(o)}, {"messages", std::move(messages)}};
@@ -77,8 +68,10 @@ Result<MessageInput> ParseMessageInput(const Request& req, size_t max_attachment
           return Status::TooLarge("attachment '" + p.filename + "' is over " +
                                   std::to_string(max_attachment_bytes) + " bytes");
         }
-        if (p.filename.empty() || !IsValidUtf8(p.filename) || HasControlChars(p.filename)) {
-          return Status::InvalidArgument(p.name, "file name is missing or not valid UTF-8");
+        if (p.filename.empty() || p.filename.size() > 255 || !IsValidUtf8(p.filename) ||
+            !IsSingleLine(p.filename)) {
+          return Status::InvalidArgument(p.name,
+                                         "file name must be 1-255 bytes of UTF-8 on one line");
         }
         in.attachments.push_back(NewAttachment{
             p.filename, p.content_type.empty() ? "application/octet-stream" : p.content_type,
@@ -133,14 +126,15 @@ Result<Response> Api::CreateTicket(const Call& c) {
   SF_ASSIGN_OR_RETURN(t.team_id, f.Int("team_id"));
 
   if (c.who->is_customer()) {
-    if (f.Has("customer") || f.Has("team_id") || f.Has("priority")) {
-      return Status::InvalidArgument("customer",
-                                     "customers open tickets for themselves with subject and "
-                                     "body only");
+    for (std::string_view field : {"customer", "team_id", "priority"}) {
+      if (f.Has(field)) {
+        return Status::InvalidArgument(std::string(field),
+                                       "customers open tickets with subject, body and tags only");
+      }
     }
     t.channel = Channel::kPortal;
     SF_ASSIGN_OR_RETURN(auto w, store_.CreateTicketFor(t, c.who->id, *c.who));
-    return Created(WriteBody(w));
+    return Created(WriteBody(w, *c.who));
   }
   SF_ASSIGN_OR_RETURN(const json::object* cust, f.Object("customer"));
   if (cust == nullptr) return Status::InvalidArgument("customer", "is required");
@@ -154,12 +148,12 @@ Result<Response> Api::CreateTicket(const Call& c) {
   }
   SF_ASSIGN_OR_RETURN(auto name, cf.String("name"));
   ref.name = std::string(Trim(name.value_or("")));
-  if (HasControlChars(ref.name) || ref.name.size() > 200) {
+  if (!IsSingleLine(ref.name) || ref.name.size() > 200) {
     return Status::InvalidArgument("customer.name", "must be at most 200 plain characters");
   }
   t.channel = Channel::kApi;
   SF_ASSIGN_OR_RETURN(auto w, store_.CreateTicket(t, ref, *c.who));
-  return Created(WriteBody(w));
+  return Created(WriteBody(w, *c.who));
 }
 
 Result<Response> Api::ListTickets(const Call& c) {
@@ -188,7 +182,7 @@ Result<Response> Api::ListTickets(const Call& c) {
   SF_ASSIGN_OR_RETURN(q.team, c.query.PositiveInt("team"));
   if (auto tag = c.query.Get("tag")) q.tag = AsciiLower(Trim(*tag));
   q.text = c.query.Get("q").value_or("");
-  SF_ASSIGN_OR_RETURN(q.limit, ParseLimit(c.query));
+  SF_ASSIGN_OR_RETURN(q.limit, c.query.Limit(kDefaultLimit, kMaxLimit));
   SF_ASSIGN_OR_RETURN(q.before_id, c.query.PositiveInt("cursor"));
   if (c.who->is_customer()) q.visible_to = *c.who;
   SF_ASSIGN_OR_RETURN(auto page, store_.ListTickets(q));
@@ -197,7 +191,7 @@ Result<Response> Api::ListTickets(const Call& c) {
 
 Result<Response> Api::GetTicket(const Call& c) {
   SF_ASSIGN_OR_RETURN(auto s, LoadAuthorized(c, c.path.id(), Action::kViewTicket));
-  return JsonResponse(RenderTicket(s));
+  return JsonResponse(RenderTicket(s, *c.who));
 }
 
 Result<Response> Api::PatchTicket(const Call& c) {
@@ -206,6 +200,7 @@ Result<Response> Api::PatchTicket(const Call& c) {
   SF_RETURN_IF_ERROR(
       f.OnlyAllowed({"version", "subject", "priority", "tags", "team_id", "status"}));
   SF_ASSIGN_OR_RETURN(int64_t version, f.RequiredInt("version"));
+  SF_RETURN_IF_ERROR(LoadAuthorized(c, c.path.id(), Action::kEditTicket).status());
   TicketPatch patch;
   SF_ASSIGN_OR_RETURN(auto subject, f.String("subject"));
   if (subject) {
@@ -238,7 +233,7 @@ Result<Response> Api::PatchTicket(const Call& c) {
   SF_ASSIGN_OR_RETURN(auto w, Modify(c, c.path.id(), Action::kEditTicket, [&](const auto& s) {
                         return EditTicket(s, *c.who, patch, version, now);
                       }));
-  return JsonResponse(RenderTicket(w.state));
+  return JsonResponse(RenderTicket(w.state, *c.who));
 }
 
 Result<Response> Api::ListMessages(const Call& c) {
@@ -273,6 +268,9 @@ Result<Response> Api::PostMessage(const Call& c) {
     }
   }
   bool then_pending = false;
+  if (in.status && c.who->is_customer()) {
+    return Status::InvalidArgument("status", "is set by the team, not by customers");
+  }
   if (in.status) {
     if (*in.status == "pending") {
       then_pending = true;
@@ -287,7 +285,7 @@ Result<Response> Api::PostMessage(const Call& c) {
   SF_ASSIGN_OR_RETURN(auto w, Modify(c, c.path.id(), action, [&](const auto& s) {
                         return AddMessage(s, *c.who, m, then_pending, now);
                       }));
-  return Created(WriteBody(w));
+  return Created(WriteBody(w, *c.who));
 }
 
 Result<Response> Api::ListEvents(const Call& c) {
@@ -305,6 +303,7 @@ Result<Response> Api::ProposeHandoff(const Call& c) {
   SF_ASSIGN_OR_RETURN(int64_t to, f.RequiredInt("to_agent_id"));
   SF_ASSIGN_OR_RETURN(std::string note, f.RequiredString("note"));
   SF_RETURN_IF_ERROR(ValidateBody(note, options_.max_message_bytes, "note"));
+  SF_RETURN_IF_ERROR(LoadAuthorized(c, c.path.id(), Action::kProposeHandoff).status());
   SF_RETURN_IF_ERROR(RequireActiveAgent(to, "to_agent_id"));
   const Timestamp now = clock_.Now();
   SF_ASSIGN_OR_RETURN(auto w, Modify(c, c.path.id(), Action::kProposeHandoff, [&](const auto& s) {
@@ -323,9 +322,10 @@ Result<Response> Api::AnswerHandoff(const Call& c, bool accept) {
     SF_RETURN_IF_ERROR(ValidateBody(reason, options_.max_message_bytes, "reason"));
   }
   const HandoffId id = c.path.id();
+  const Status hidden = Status::NotFound("handoff " + std::to_string(id) + " not found");
+  // Handoffs are internal: a customer learns nothing, not even whether one exists.
+  if (c.who->is_customer()) return hidden;
   SF_ASSIGN_OR_RETURN(Handoff h, store_.GetHandoff(id));
-  // A customer must not learn that the handoff exists.
-  SF_RETURN_IF_ERROR(LoadAuthorized(c, h.ticket_id, Action::kViewInternal).status());
   const Timestamp now = clock_.Now();
   const Principal who = *c.who;
   SF_ASSIGN_OR_RETURN(
@@ -340,14 +340,14 @@ Result<Response> Api::AnswerHandoff(const Call& c, bool accept) {
       }));
   SF_ASSIGN_OR_RETURN(Handoff after, store_.GetHandoff(id));
   return JsonResponse(
-      json::object{{"handoff", RenderHandoff(after)}, {"ticket", RenderTicket(w.state)}});
+      json::object{{"handoff", RenderHandoff(after)}, {"ticket", RenderTicket(w.state, *c.who)}});
 }
 
 Result<Response> Api::TakeTicket(const Call& c) {
   const Timestamp now = clock_.Now();
   SF_ASSIGN_OR_RETURN(auto w, Modify(c, c.path.id(), Action::kTakeOwnership,
                                      [&](const auto& s) { return TakeOwnership(s, *c.who, now); }));
-  return JsonResponse(RenderTicket(w.state));
+  return JsonResponse(RenderTicket(w.state, *c.who));
 }
 
 Result<Response> Api::AssignTicket(const Call& c) {
@@ -356,12 +356,14 @@ Result<Response> Api::AssignTicket(const Call& c) {
   SF_RETURN_IF_ERROR(f.OnlyAllowed({"agent_id", "note"}));
   SF_ASSIGN_OR_RETURN(int64_t to, f.RequiredInt("agent_id"));
   SF_ASSIGN_OR_RETURN(std::string note, f.RequiredString("note"));
+  SF_RETURN_IF_ERROR(ValidateBody(note, options_.max_message_bytes, "note"));
+  SF_RETURN_IF_ERROR(LoadAuthorized(c, c.path.id(), Action::kReassign).status());
   SF_RETURN_IF_ERROR(RequireActiveAgent(to, "agent_id"));
   const Timestamp now = clock_.Now();
   SF_ASSIGN_OR_RETURN(auto w, Modify(c, c.path.id(), Action::kReassign, [&](const auto& s) {
                         return Reassign(s, *c.who, to, note, now);
                       }));
-  return JsonResponse(RenderTicket(w.state));
+  return JsonResponse(RenderTicket(w.state, *c.who));
 }
 
 Result<Response> Api::ResolveTicket(const Call& c) {
@@ -384,8 +386,9 @@ Result<Response> Api::ResolveTicket(const Call& c) {
   SF_ASSIGN_OR_RETURN(auto alternatives, f.StringArray("alternatives"));
   in.alternatives = alternatives.value_or(std::vector<std::string>{});
   SF_ASSIGN_OR_RETURN(in.duplicate_of, f.Int("duplicate_of"));
+  SF_RETURN_IF_ERROR(LoadAuthorized(c, c.path.id(), Action::kResolve).status());
   if (in.duplicate_of) {
-    auto other = store_.GetTicket(*in.duplicate_of);
+    auto other = LoadAuthorized(c, *in.duplicate_of, Action::kViewTicket);
     if (!other.ok()) {
       return Status::InvalidArgument("duplicate_of",
                                      "no ticket " + std::to_string(*in.duplicate_of));
@@ -394,14 +397,14 @@ Result<Response> Api::ResolveTicket(const Call& c) {
   const Timestamp now = clock_.Now();
   SF_ASSIGN_OR_RETURN(auto w, Modify(c, c.path.id(), Action::kResolve,
                                      [&](const auto& s) { return Resolve(s, *c.who, in, now); }));
-  return JsonResponse(RenderTicket(w.state));
+  return JsonResponse(RenderTicket(w.state, *c.who));
 }
 
 Result<Response> Api::ReopenTicket(const Call& c) {
   const Timestamp now = clock_.Now();
   SF_ASSIGN_OR_RETURN(auto w, Modify(c, c.path.id(), Action::kReopen,
                                      [&](const auto& s) { return Reopen(s, *c.who, now); }));
-  return JsonResponse(RenderTicket(w.state));
+  return JsonResponse(RenderTicket(w.state, *c.who));
 }
 
 namespace {
@@ -468,7 +471,7 @@ Result<Response> Api::Search(const Call& c) {
           "status", "'" + *s + "' is not one of " + std::string(AllowedTicketStatuses()));
     }
   }
-  SF_ASSIGN_OR_RETURN(int limit, ParseLimit(c.query));
+  SF_ASSIGN_OR_RETURN(int limit, c.query.Limit(kDefaultLimit, kMaxLimit));
   SF_ASSIGN_OR_RETURN(auto hits, store_.Search(*q, status, limit));
   json::array items;
   for (const auto& h : hits) {

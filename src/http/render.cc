@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "domain/permissions.h"
+
 namespace steadfast::http {
 
 namespace json = boost::json;
@@ -71,10 +73,11 @@ json::value RenderTicket(const Ticket& t) {
   return o;
 }
 
-json::value RenderTicket(const TicketState& s) {
+json::value RenderTicket(const TicketState& s, const Principal& viewer) {
   json::value v = RenderTicket(s.ticket);
+  const bool show = s.pending_handoff.has_value() && CanSeeMessage(viewer, MessageKind::kNote);
   v.as_object()["pending_handoff"] =
-      s.pending_handoff ? RenderHandoff(*s.pending_handoff) : json::value(nullptr);
+      show ? RenderHandoff(*s.pending_handoff) : json::value(nullptr);
   return v;
 }
 

@@ -11,7 +11,9 @@
 // OpenAPI document (openapi.cc) have one place to agree on.
 namespace steadfast::http {
 
-boost::json::value RenderTicket(const domain::TicketState& s);
+// The ticket as `viewer` may see it: customers never see the pending handoff (its note is
+// internal).
+boost::json::value RenderTicket(const domain::TicketState& s, const domain::Principal& viewer);
 boost::json::value RenderTicket(const domain::Ticket& t);
 boost::json::value RenderMessage(const domain::Message& m);
 boost::json::value RenderEvent(const domain::Event& e);

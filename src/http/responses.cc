@@ -30,6 +30,8 @@ int HttpStatusFor(StatusCode code) {
       return 429;
     case StatusCode::kUnsupportedMedia:
       return 415;
+    case StatusCode::kMethodNotAllowed:
+      return 405;
     case StatusCode::kUnavailable:
       return 503;
     case StatusCode::kInternal:
@@ -60,6 +62,8 @@ const char* TitleFor(StatusCode code) {
       return "Too many requests";
     case StatusCode::kUnsupportedMedia:
       return "Unsupported media type";
+    case StatusCode::kMethodNotAllowed:
+      return "Method not allowed";
     case StatusCode::kUnavailable:
       return "Service unavailable";
     default:
@@ -87,6 +91,8 @@ const char* TypeFor(StatusCode code) {
       return "/problems/rate-limited";
     case StatusCode::kUnsupportedMedia:
       return "/problems/unsupported-media-type";
+    case StatusCode::kMethodNotAllowed:
+      return "/problems/method-not-allowed";
     case StatusCode::kUnavailable:
       return "/problems/unavailable";
     default:

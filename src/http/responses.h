@@ -11,7 +11,7 @@ namespace steadfast::http {
 // type, title, status, detail, and `errors: [{field, message}]` for InvalidArgument.
 //   InvalidArgument → 422, BadRequest → 400, NotFound → 404, Conflict → 409,
 //   PermissionDenied → 403, Unauthenticated → 401, TooLarge → 413, RateLimited → 429,
-//   UnsupportedMedia → 415, Unavailable → 503, Internal → 500.
+//   UnsupportedMedia → 415, MethodNotAllowed → 405, Unavailable → 503, Internal → 500.
 // REQUIRES: !status.ok().
 Response ErrorResponse(const Status& status);
 

@@ -77,4 +77,13 @@ Result<std::optional<int64_t>> QueryParams::PositiveInt(std::string_view name) c
   return std::optional<int64_t>(n);
 }
 
+Result<int> QueryParams::Limit(int default_limit, int max_limit) const {
+  SF_ASSIGN_OR_RETURN(auto limit, PositiveInt("limit"));
+  if (!limit.has_value()) return default_limit;
+  if (*limit > max_limit) {
+    return Status::InvalidArgument("limit", "must be at most " + std::to_string(max_limit));
+  }
+  return static_cast<int>(*limit);
+}
+
 }  // namespace steadfast::http

@@ -24,6 +24,8 @@ class QueryParams {
   [[nodiscard]] Status OnlyAllowed(std::initializer_list<std::string_view> allowed) const;
   // A positive integer parameter; InvalidArgument naming it otherwise.
   Result<std::optional<int64_t>> PositiveInt(std::string_view name) const;
+  // The page size: `default_limit` when absent; InvalidArgument("limit") above `max_limit`.
+  Result<int> Limit(int default_limit, int max_limit) const;
 
  private:
   std::vector<std::pair<std::string, std::string>> params_;

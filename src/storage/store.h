@@ -74,8 +74,8 @@ struct TicketQuery {
   std::optional<CustomerId> customer;
   std::optional<std::string> tag;
   std::optional<TeamId> team;
-  std::string text;                   // Full-text filter; empty for none.
-  int limit = 50;                     // 1..200
+  std::string text;  // Full-text filter; empty for none. Customers never match internal notes.
+  int limit = 50;    // 1..200
   std::optional<TicketId> before_id;  // Keyset cursor: tickets with id < before_id.
   // When set, only tickets this customer principal may see (domain::CanSee).
   std::optional<domain::Principal> visible_to;
@@ -102,6 +102,14 @@ struct CustomerQuery {
 struct TicketWrite {
   domain::TicketState state;
   std::vector<domain::Message> messages;
+  std::vector<domain::Event> events;
+};
+
+// A finished ticket with its history, for imports and seeding: written as given, without running
+// the rules. The store assigns ids (ticket, number, messages, events) and ticket_id links.
+struct BulkTicket {
+  domain::Ticket ticket;
+  std::vector<domain::Message> messages;  // Without attachments; created_at as given.
   std::vector<domain::Event> events;
 };
 
@@ -168,6 +176,14 @@ class Store {
   virtual Result<std::vector<SearchHit>> Search(std::string_view query,
                                                 std::optional<domain::TicketStatus> status,
                                                 int limit) = 0;
+
+  // Bulk paths for imports and seeding: each call is one transaction, all or nothing.
+  // Returns the new customers' ids in order; Conflict if an email is taken.
+  virtual Result<std::vector<CustomerId>> BulkInsertCustomers(
+      const std::vector<NewCustomer>& customers) = 0;
+  // Inserts every ticket with its messages, events and search rows; fills in the ids.
+  // InvalidArgument if a ticket names a customer that does not exist.
+  virtual Status BulkInsertTickets(std::vector<BulkTicket>& tickets) = 0;
 
   // Attachments: metadata, then the bytes by content hash.
   virtual Result<domain::Attachment> GetAttachment(domain::AttachmentId id) = 0;

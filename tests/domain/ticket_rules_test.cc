@@ -197,7 +197,7 @@ TEST(AddMessageTest, FirstAgentReplyToNewTicketTakesOwnershipAndOpensIt) {
   EXPECT_EQ(c.after.owner_id, kOtherId);
   EXPECT_EQ(c.after.status, TicketStatus::kOpen);
   EXPECT_THAT(Types(c), ElementsAre("owner_taken", "reply_added"));
-  EXPECT_THAT(Changes(EventOf(c, "owner_taken")), ElementsAre("owner_id:  -> 11"));
+  EXPECT_THAT(Changes(EventOf(c, "owner_taken")), ElementsAre("owner:  -> 11"));
   EXPECT_THAT(Changes(EventOf(c, "reply_added")), ElementsAre("status: new -> open"));
   ASSERT_EQ(c.messages.size(), 1u);
   EXPECT_EQ(c.messages[0].kind, MessageKind::kReply);
@@ -530,7 +530,7 @@ TEST(AcceptHandoffTest, OwnershipMovesToReceiver) {
   ASSERT_TRUE(r->handoff->answered_at.has_value());
   EXPECT_TRUE(*r->handoff->answered_at == kNow);
   EXPECT_THAT(Types(*r), ElementsAre("handoff_accepted"));
-  EXPECT_THAT(Changes(r->events[0]), ElementsAre("owner_id: 10 -> 11"));
+  EXPECT_THAT(Changes(r->events[0]), ElementsAre("owner: 10 -> 11"));
   EXPECT_EQ(r->events[0].note, "She needs the credit note before Friday");
 }
 
@@ -589,7 +589,7 @@ TEST(ReassignTest, MovesOwnershipAndWithdrawsPendingHandoff) {
   EXPECT_TRUE(*r->handoff->answered_at == kNow);
   EXPECT_THAT(Types(*r), ElementsAre("handoff_withdrawn", "reassigned"));
   EXPECT_THAT(Changes(EventOf(*r, "handoff_withdrawn")), ElementsAre("handoff_id: 3 -> "));
-  EXPECT_THAT(Changes(EventOf(*r, "reassigned")), ElementsAre("owner_id: 10 -> 13"));
+  EXPECT_THAT(Changes(EventOf(*r, "reassigned")), ElementsAre("owner: 10 -> 13"));
   EXPECT_EQ(EventOf(*r, "reassigned").note, "Third knows this customer");
 }
 
@@ -611,7 +611,7 @@ TEST(ReassignTest, AssigningANewTicketOpensIt) {
   EXPECT_EQ(r->after.owner_id, kThirdId);
   EXPECT_EQ(r->after.status, TicketStatus::kOpen);
   EXPECT_THAT(Changes(EventOf(*r, "reassigned")),
-              ElementsAre("owner_id:  -> 13", "status: new -> open"));
+              ElementsAre("owner:  -> 13", "status: new -> open"));
 }
 
 TEST(ReassignTest, RejectsMissingNoteSameOwnerAndFinishedTickets) {
@@ -632,7 +632,7 @@ TEST(TakeOwnershipTest, TakesANewTicketAndOpensIt) {
   EXPECT_EQ(r->after.owner_id, kOtherId);
   EXPECT_EQ(r->after.status, TicketStatus::kOpen);
   EXPECT_THAT(Types(*r), ElementsAre("owner_taken"));
-  EXPECT_THAT(Changes(r->events[0]), ElementsAre("owner_id:  -> 11", "status: new -> open"));
+  EXPECT_THAT(Changes(r->events[0]), ElementsAre("owner:  -> 11", "status: new -> open"));
 }
 
 TEST(TakeOwnershipTest, ConflictWhenOwnedOrFinished) {
@@ -754,7 +754,7 @@ TEST(ResolveTest, ResolvingAnUnownedTicketMakesTheResolverItsOwner) {
   EXPECT_EQ(r->after.owner_id, kOtherId);
   EXPECT_EQ(r->after.status, TicketStatus::kResolved);
   EXPECT_THAT(Changes(EventOf(*r, "resolved")),
-              ElementsAre("owner_id:  -> 11", "status: new -> resolved", "outcome:  -> withdrawn"));
+              ElementsAre("owner:  -> 11", "status: new -> resolved", "outcome:  -> withdrawn"));
 }
 
 TEST(ResolveTest, WithdrawsAPendingHandoff) {

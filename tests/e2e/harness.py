@@ -96,6 +96,8 @@ class Server:
         self.owns_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="steadfast-e2e-")
         self.env = dict(os.environ)
+        # `serve` rejects unknown STEADFAST_* settings; the test runner's own variable is not one.
+        self.env.pop("STEADFAST_BIN", None)
         self.env.update(env or {})
         self.proc = None
         self.port = None

@@ -1,5 +1,7 @@
 #include "storage/sqlite/group_writer.h"
 
+#include <vector>
+
 namespace steadfast::storage::sqlite {
 
 struct GroupWriter::Job {
@@ -53,27 +55,49 @@ void GroupWriter::Loop() {
 }
 
 void GroupWriter::RunGroup(std::deque<Job*>& group) {
-  Status begin = conn_->Exec("BEGIN IMMEDIATE");
-  if (begin.ok()) {
-    for (Job* job : group) {
-      Status s = conn_->Exec("SAVEPOINT unit");
-      if (s.ok()) {
-        s = job->work(*conn_);
-        if (!s.ok()) (void)conn_->Exec("ROLLBACK TO unit");
-        Status released = conn_->Exec("RELEASE unit");
-        if (s.ok()) s = released;
+  std::deque<Job*> todo(group.begin(), group.end());
+  // The units whose work sits in the open transaction; they succeed only if it commits.
+  std::vector<Job*> pending;
+  bool in_transaction = false;
+  while (!todo.empty()) {
+    Job* job = todo.front();
+    todo.pop_front();
+    if (!in_transaction) {
+      Status begin = conn_->Exec("BEGIN IMMEDIATE");
+      if (!begin.ok()) {
+        job->status = begin;
+        continue;
       }
-      job->status = std::move(s);
+      in_transaction = true;
     }
+    Status s = conn_->Exec("SAVEPOINT unit");
+    if (s.ok()) {
+      s = job->work(*conn_);
+      if (sqlite3_get_autocommit(conn_->raw()) != 0) {
+        // Some errors (a full disk, I/O) make SQLite roll back the whole transaction, taking
+        // the earlier units of the group with it. This unit fails; the earlier ones run again
+        // in a fresh transaction (units may be run more than once, see Work).
+        job->status = s.ok() ? Status::Unavailable("transaction was rolled back") : s;
+        todo.insert(todo.begin(), pending.begin(), pending.end());
+        pending.clear();
+        in_transaction = false;
+        continue;
+      }
+      if (!s.ok()) (void)conn_->Exec("ROLLBACK TO unit");
+      Status released = conn_->Exec("RELEASE unit");
+      if (s.ok()) s = released;
+    }
+    job->status = std::move(s);
+    if (job->status.ok()) pending.push_back(job);
+  }
+  if (in_transaction) {
     Status commit = conn_->Exec("COMMIT");
     if (!commit.ok()) {
       (void)conn_->Exec("ROLLBACK");
-      for (Job* job : group) {
+      for (Job* job : pending) {
         job->status = Status::Unavailable("commit failed: " + commit.message());
       }
     }
-  } else {
-    for (Job* job : group) job->status = begin;
   }
   for (Job* job : group) {
     // Notify under the lock: once the caller sees `done` it returns and destroys the Job.

@@ -15,13 +15,16 @@ namespace steadfast::storage::sqlite {
 // The single writer. Callers hand it units of work; one thread runs everything queued so far in
 // one transaction (each unit inside its own SAVEPOINT, so a failing unit leaves no trace and
 // does not disturb the others), commits once — one fsync for the group — and then answers every
-// caller. A unit's Status is returned only after the commit is durable; if the commit itself
-// fails, every unit in the group gets Unavailable.
+// caller. A unit whose error rolls back the whole transaction (SQLITE_FULL, I/O) fails alone: the
+// units before it are run again in a new transaction. A unit's Status is returned only after the
+// commit is durable; if the commit itself fails, every unit in the group gets Unavailable.
 //
 // Thread-safe: Run may be called from any number of threads.
 class GroupWriter {
  public:
-  // A unit of work. Runs on the writer thread; must not block on other writes.
+  // A unit of work. Runs on the writer thread; must not block on other writes. May be run more
+  // than once (when a later unit's failure rolls back the whole transaction, the earlier units
+  // run again), so it must decide only from what it reads through the connection.
   using Work = std::function<Status(Connection&)>;
 
   // Takes ownership of the write connection and starts the writer thread.

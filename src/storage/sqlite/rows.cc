@@ -299,6 +299,58 @@ std::string CustomerSearchText(const Customer& c) {
   return out;
 }
 
+Status InsertMessage(Connection& conn, Message& m) {
+  SF_RETURN_IF_ERROR(
+      conn.Prepare("INSERT INTO messages(ticket_id, kind, author_kind, author_id, body, "
+                   "created_at) VALUES(?,?,?,?,?,?)")
+          .Bind(1, m.ticket_id)
+          .Bind(2, Name(m.kind))
+          .Bind(3, Name(m.author.kind))
+          .Bind(4, m.author.id)
+          .Bind(5, m.body)
+          .Bind(6, m.created_at.millis)
+          .Run());
+  m.id = conn.LastInsertId();
+  return conn.Prepare("INSERT INTO message_search(rowid, body) VALUES(?, ?)")
+      .Bind(1, m.id)
+      .Bind(2, m.body)
+      .Run();
+}
+
+Status InsertEvent(Connection& conn, Event& e) {
+  SF_RETURN_IF_ERROR(
+      conn.Prepare("INSERT INTO ticket_events(ticket_id, type, actor_kind, actor_id, at, "
+                   "changes, note) VALUES(?,?,?,?,?,?,?)")
+          .Bind(1, e.ticket_id)
+          .Bind(2, e.type)
+          .Bind(3, Name(e.actor.kind))
+          .Bind(4, e.actor.id)
+          .Bind(5, e.at.millis)
+          .Bind(6, ChangesJson(e.changes))
+          .Bind(7, e.note)
+          .Run());
+  e.id = conn.LastInsertId();
+  return Status::Ok();
+}
+
+Status InsertTicket(Connection& conn, Ticket& t, const std::string& customer_search_text) {
+  Statement st = conn.Prepare("SELECT IFNULL(MAX(id), 0) + 1 FROM tickets");
+  if (!st.Step()) return st.status().ok() ? Status::Internal("no max id") : st.status();
+  t.id = st.Int(0);
+  t.number = t.id;
+  Statement ins = conn.Prepare(std::string("INSERT INTO tickets(") + kTicketColumns +
+                               ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  SF_RETURN_IF_ERROR(BindTicket(ins, t));
+  SF_RETURN_IF_ERROR(ins.Run());
+  SF_RETURN_IF_ERROR(
+      conn.Prepare("INSERT INTO ticket_search(rowid, subject, customer) VALUES(?, ?, ?)")
+          .Bind(1, t.id)
+          .Bind(2, t.subject)
+          .Bind(3, customer_search_text)
+          .Run());
+  return WriteTags(conn, Ticket{}, t, /*is_new=*/true);
+}
+
 Result<TicketWrite> WriteChange(Connection& conn, Change change,
                                 const std::optional<Handoff>& pending_before) {
   TicketWrite out;
@@ -306,21 +358,8 @@ Result<TicketWrite> WriteChange(Connection& conn, Change change,
   const bool is_new = t.id == 0;
   Ticket before;
   if (is_new) {
-    Statement st = conn.Prepare("SELECT IFNULL(MAX(id), 0) + 1 FROM tickets");
-    if (!st.Step()) return st.status().ok() ? Status::Internal("no max id") : st.status();
-    t.id = st.Int(0);
-    t.number = t.id;
-    Statement ins = conn.Prepare(std::string("INSERT INTO tickets(") + kTicketColumns +
-                                 ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    SF_RETURN_IF_ERROR(BindTicket(ins, t));
-    SF_RETURN_IF_ERROR(ins.Run());
     SF_ASSIGN_OR_RETURN(Customer customer, LoadCustomer(conn, t.customer_id));
-    SF_RETURN_IF_ERROR(
-        conn.Prepare("INSERT INTO ticket_search(rowid, subject, customer) VALUES(?, ?, ?)")
-            .Bind(1, t.id)
-            .Bind(2, t.subject)
-            .Bind(3, CustomerSearchText(customer))
-            .Run());
+    SF_RETURN_IF_ERROR(InsertTicket(conn, t, CustomerSearchText(customer)));
   } else {
     SF_ASSIGN_OR_RETURN(before, LoadTicket(conn, t.id));
     if (before.version != t.version - 1) {
@@ -343,7 +382,7 @@ Result<TicketWrite> WriteChange(Connection& conn, Change change,
                              .Run());
     }
   }
-  SF_RETURN_IF_ERROR(WriteTags(conn, before, t, is_new));
+  if (!is_new) SF_RETURN_IF_ERROR(WriteTags(conn, before, t, /*is_new=*/false));
 
   out.state.ticket = t;
   out.state.pending_handoff = pending_before;
@@ -390,21 +429,7 @@ Result<TicketWrite> WriteChange(Connection& conn, Change change,
     m.author = nm.author;
     m.body = std::move(nm.body);
     m.created_at = t.updated_at;
-    SF_RETURN_IF_ERROR(
-        conn.Prepare("INSERT INTO messages(ticket_id, kind, author_kind, author_id, body, "
-                     "created_at) VALUES(?,?,?,?,?,?)")
-            .Bind(1, m.ticket_id)
-            .Bind(2, Name(m.kind))
-            .Bind(3, Name(m.author.kind))
-            .Bind(4, m.author.id)
-            .Bind(5, m.body)
-            .Bind(6, m.created_at.millis)
-            .Run());
-    m.id = conn.LastInsertId();
-    SF_RETURN_IF_ERROR(conn.Prepare("INSERT INTO message_search(rowid, body) VALUES(?, ?)")
-                           .Bind(1, m.id)
-                           .Bind(2, m.body)
-                           .Run());
+    SF_RETURN_IF_ERROR(InsertMessage(conn, m));
     for (const auto& a : nm.attachments) {
       SF_ASSIGN_OR_RETURN(Attachment att, WriteAttachment(conn, a, m.id, t.id));
       m.attachments.push_back(std::move(att));
@@ -414,18 +439,7 @@ Result<TicketWrite> WriteChange(Connection& conn, Change change,
 
   for (auto& e : change.events) {
     e.ticket_id = t.id;
-    SF_RETURN_IF_ERROR(
-        conn.Prepare("INSERT INTO ticket_events(ticket_id, type, actor_kind, actor_id, at, "
-                     "changes, note) VALUES(?,?,?,?,?,?,?)")
-            .Bind(1, e.ticket_id)
-            .Bind(2, e.type)
-            .Bind(3, Name(e.actor.kind))
-            .Bind(4, e.actor.id)
-            .Bind(5, e.at.millis)
-            .Bind(6, ChangesJson(e.changes))
-            .Bind(7, e.note)
-            .Run());
-    e.id = conn.LastInsertId();
+    SF_RETURN_IF_ERROR(InsertEvent(conn, e));
     out.events.push_back(std::move(e));
   }
   return out;

@@ -25,6 +25,13 @@ Result<domain::Handoff> LoadHandoff(Connection& conn, domain::HandoffId id);
 // Reads a row of "SELECT id, ticket_id, type, actor_kind, actor_id, at, changes, note".
 domain::Event ReadEvent(const Statement& st);
 
+// Inserts a new ticket row (assigning id and number), its search row and its tags.
+Status InsertTicket(Connection& conn, domain::Ticket& t, const std::string& customer_search_text);
+// Inserts a message (assigning its id) and indexes its body. Attachments are not written.
+Status InsertMessage(Connection& conn, domain::Message& m);
+// Appends an event (assigning its id).
+Status InsertEvent(Connection& conn, domain::Event& e);
+
 // Writes `change` (a new ticket when change.after.id == 0) with its messages, attachments,
 // handoff, events and search index rows. REQUIRES: inside a write transaction.
 Result<TicketWrite> WriteChange(Connection& conn, domain::Change change,

@@ -61,6 +61,9 @@ class SqliteStore final : public Store {
   Result<std::vector<SearchHit>> Search(std::string_view query,
                                         std::optional<domain::TicketStatus> status,
                                         int limit) override;
+  Result<std::vector<CustomerId>> BulkInsertCustomers(
+      const std::vector<NewCustomer>& customers) override;
+  Status BulkInsertTickets(std::vector<BulkTicket>& tickets) override;
   Result<domain::Attachment> GetAttachment(domain::AttachmentId id) override;
   Result<std::string> ReadBlob(std::string_view sha256) override;
 

@@ -134,10 +134,12 @@ Result<TicketPage> SqliteStore::ListTickets(const TicketQuery& q) {
     const std::vector<std::string> terms = SearchTerms(q.text);
     if (terms.empty()) return Status::InvalidArgument("q", "has no searchable word");
     const std::string match = Fts5AllTerms(terms);
-    sql +=
-        " AND id IN (SELECT m.ticket_id FROM message_search JOIN messages m ON m.id = "
-        "message_search.rowid WHERE message_search MATCH ? UNION SELECT rowid FROM ticket_search "
-        "WHERE ticket_search MATCH ?)";
+    const bool customer = q.visible_to && q.visible_to->is_customer();
+    sql += std::string(
+               " AND id IN (SELECT m.ticket_id FROM message_search JOIN messages m ON m.id = "
+               "message_search.rowid WHERE message_search MATCH ?") +
+           (customer ? " AND m.kind <> 'note'" : "") +
+           " UNION SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?)";
     args.emplace_back(match);
     args.emplace_back(match);
   }
