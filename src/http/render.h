@@ -8,7 +8,7 @@
 #include "storage/store.h"
 
 // The JSON shape of every entity the API returns. One function per entity, so the API and its
-// OpenAPI document (openapi.cc) have one place to agree on.
+// OpenAPI document (docs/openapi.json) have one place to agree on.
 namespace steadfast::http {
 
 // The ticket as `viewer` may see it: customers never see the pending handoff (its note is

@@ -1,6 +1,6 @@
 """GET /api/v1/openapi.json must describe the API the server really has: the same routes as
 AddRoutes in src/http/api.cc, and response schemas whose properties are exactly the keys that
-render.cc produces. A route or field added without updating src/http/openapi.cc fails here."""
+render.cc produces. A route or field added without updating docs/openapi.json fails here."""
 
 import os
 import re

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "storage/sqlite/connection.h"
-
+#include "testing/test_util.h"
 namespace steadfast::storage::sqlite {
 namespace {
 
@@ -25,21 +25,7 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAreArray;
 
-// Text and numbers appended in order: Cat("item-", 3) is "item-3". (Appending also keeps GCC 12
-// from a false -Wrestrict warning on "literal" + std::string.)
-template <typename... Parts>
-std::string Cat(const Parts&... parts) {
-  std::string out;
-  auto add = [&out](const auto& part) {
-    if constexpr (std::is_arithmetic_v<std::decay_t<decltype(part)>>) {
-      out += std::to_string(part);
-    } else {
-      out += part;
-    }
-  };
-  (add(parts), ...);
-  return out;
-}
+using ::steadfast::testing::Cat;
 
 // The code's name ("Conflict"), so that a failed expectation says what came back.
 std::string_view Code(const Status& s) { return StatusCodeName(s.code()); }

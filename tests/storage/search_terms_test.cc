@@ -9,28 +9,14 @@
 #include <vector>
 
 #include "common/text.h"
-
+#include "testing/test_util.h"
 namespace steadfast::storage {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-// Text and numbers appended in order: Cat("item-", 3) is "item-3". (Appending also keeps GCC 12
-// from a false -Wrestrict warning on "literal" + std::string.)
-template <typename... Parts>
-std::string Cat(const Parts&... parts) {
-  std::string out;
-  auto add = [&out](const auto& part) {
-    if constexpr (std::is_arithmetic_v<std::decay_t<decltype(part)>>) {
-      out += std::to_string(part);
-    } else {
-      out += part;
-    }
-  };
-  (add(parts), ...);
-  return out;
-}
+using ::steadfast::testing::Cat;
 
 // Inputs a user (or an attacker) may type that mean something to FTS5's query language.
 const std::vector<std::string>& HostileQueries() {

@@ -19,7 +19,7 @@
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/store.h"
 #include "testing/fake_clock.h"
-
+#include "testing/test_util.h"
 namespace steadfast::storage {
 namespace {
 
@@ -59,41 +59,8 @@ Result<std::unique_ptr<Store>> NewSqlite(const std::string& dir, const Clock& cl
   return std::unique_ptr<Store>(std::move(store));
 }
 
-// A fresh directory, removed with everything in it when the object goes.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "sf-store-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-// Text and numbers appended in order: Cat("item-", 3) is "item-3". (Appending also keeps GCC 12
-// from a false -Wrestrict warning on "literal" + std::string.)
-template <typename... Parts>
-std::string Cat(const Parts&... parts) {
-  std::string out;
-  auto add = [&out](const auto& part) {
-    if constexpr (std::is_arithmetic_v<std::decay_t<decltype(part)>>) {
-      out += std::to_string(part);
-    } else {
-      out += part;
-    }
-  };
-  (add(parts), ...);
-  return out;
-}
+using ::steadfast::testing::Cat;
+using ::steadfast::testing::TempDir;
 
 // The value of `r`. An error fails the test: the exception is reported by GoogleTest with the
 // Status, and the test stops there.
