@@ -168,6 +168,12 @@ Status RunServe(const ServeOptions& o) {
   sigwait(&stop_signals, &sig);
   Log(LogLevel::kInfo, "stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
   server.Stop();  // Finishes in-flight requests; their writes have committed before they answer.
+  const auto stats = store->writer_stats();
+  Log(LogLevel::kInfo, "writer",
+      {{"groups", std::to_string(stats.groups)},
+       {"units", std::to_string(stats.units)},
+       {"busy_ms", std::to_string(stats.busy_micros / 1000)},
+       {"commit_ms", std::to_string(stats.commit_micros / 1000)}});
   store.reset();  // Drains the writer.
   Log(LogLevel::kInfo, "stopped");
   return Status::Ok();

@@ -1,5 +1,6 @@
 #include "storage/sqlite/group_writer.h"
 
+#include <chrono>
 #include <vector>
 
 namespace steadfast::storage::sqlite {
@@ -38,6 +39,11 @@ Status GroupWriter::Run(Work work) {
   return job.status;
 }
 
+GroupWriter::Stats GroupWriter::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stats_;
+}
+
 void GroupWriter::Loop() {
   while (true) {
     std::deque<Job*> group;
@@ -50,7 +56,14 @@ void GroupWriter::Loop() {
         queue_.pop_front();
       }
     }
+    const auto start = std::chrono::steady_clock::now();
     RunGroup(group);
+    const auto busy = std::chrono::steady_clock::now() - start;
+    std::lock_guard<std::mutex> lock(mu_);
+    ++stats_.groups;
+    stats_.units += static_cast<int64_t>(group.size());
+    stats_.busy_micros += std::chrono::duration_cast<std::chrono::microseconds>(busy).count();
+    stats_.commit_micros += last_commit_micros_;
   }
 }
 
@@ -70,28 +83,33 @@ void GroupWriter::RunGroup(std::deque<Job*>& group) {
       }
       in_transaction = true;
     }
-    Status s = conn_->Exec("SAVEPOINT unit");
-    if (s.ok()) {
-      s = job->work(*conn_);
-      if (sqlite3_get_autocommit(conn_->raw()) != 0) {
-        // Some errors (a full disk, I/O) make SQLite roll back the whole transaction, taking
-        // the earlier units of the group with it. This unit fails; the earlier ones run again
-        // in a fresh transaction (units may be run more than once, see Work).
-        job->status = s.ok() ? Status::Unavailable("transaction was rolled back") : s;
-        todo.insert(todo.begin(), pending.begin(), pending.end());
-        pending.clear();
-        in_transaction = false;
-        continue;
-      }
-      if (!s.ok()) (void)conn_->Exec("ROLLBACK TO unit");
-      Status released = conn_->Exec("RELEASE unit");
-      if (s.ok()) s = released;
+    // No SAVEPOINT per unit: FTS5 flushes its pending index data at every savepoint, which
+    // made savepoints the most expensive part of a write. Units almost always fail before
+    // writing anything (the domain rule refuses); the rare unit that fails after writing rolls
+    // back the group's transaction, and the units before it run again.
+    const int64_t changes_before = sqlite3_total_changes64(conn_->raw());
+    Status s = job->work(*conn_);
+    const bool rolled_back = sqlite3_get_autocommit(conn_->raw()) != 0;
+    const bool wrote = sqlite3_total_changes64(conn_->raw()) != changes_before;
+    if (rolled_back || (!s.ok() && wrote)) {
+      // SQLite itself rolls back the whole transaction on some errors (a full disk, I/O).
+      if (!rolled_back) (void)conn_->Exec("ROLLBACK");
+      job->status = s.ok() ? Status::Unavailable("transaction was rolled back") : s;
+      todo.insert(todo.begin(), pending.begin(), pending.end());
+      pending.clear();
+      in_transaction = false;
+      continue;
     }
     job->status = std::move(s);
     if (job->status.ok()) pending.push_back(job);
   }
+  last_commit_micros_ = 0;
   if (in_transaction) {
+    const auto start = std::chrono::steady_clock::now();
     Status commit = conn_->Exec("COMMIT");
+    last_commit_micros_ = std::chrono::duration_cast<std::chrono::microseconds>(
+                              std::chrono::steady_clock::now() - start)
+                              .count();
     if (!commit.ok()) {
       (void)conn_->Exec("ROLLBACK");
       for (Job* job : pending) {

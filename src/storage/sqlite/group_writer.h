@@ -1,6 +1,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -13,11 +14,11 @@
 namespace steadfast::storage::sqlite {
 
 // The single writer. Callers hand it units of work; one thread runs everything queued so far in
-// one transaction (each unit inside its own SAVEPOINT, so a failing unit leaves no trace and
-// does not disturb the others), commits once — one fsync for the group — and then answers every
-// caller. A unit whose error rolls back the whole transaction (SQLITE_FULL, I/O) fails alone: the
-// units before it are run again in a new transaction. A unit's Status is returned only after the
-// commit is durable; if the commit itself fails, every unit in the group gets Unavailable.
+// one transaction, commits once — one fsync for the group — and then answers every caller.
+// A failing unit leaves no trace and does not disturb the others: if it had written anything,
+// the transaction is rolled back and the units before it run again in a new one. A unit's Status is
+// returned only after the commit is durable; if the commit itself fails, every unit in the group
+// gets Unavailable.
 //
 // Thread-safe: Run may be called from any number of threads.
 class GroupWriter {
@@ -35,6 +36,15 @@ class GroupWriter {
   // Runs `work` in the next group and blocks until that group has committed (or failed).
   [[nodiscard]] Status Run(Work work);
 
+  // Counters since start, for logs and benchmarks.
+  struct Stats {
+    int64_t groups = 0;
+    int64_t units = 0;
+    int64_t busy_micros = 0;    // Running units and committing.
+    int64_t commit_micros = 0;  // Inside COMMIT (the fsync).
+  };
+  Stats stats() const;
+
  private:
   struct Job;
   void Loop();
@@ -42,10 +52,12 @@ class GroupWriter {
 
   std::unique_ptr<Connection> conn_;
   const size_t max_group_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable has_work_;
-  std::deque<Job*> queue_;  // Guarded by mu_.
-  bool stopping_ = false;   // Guarded by mu_.
+  std::deque<Job*> queue_;          // Guarded by mu_.
+  bool stopping_ = false;           // Guarded by mu_.
+  Stats stats_;                     // Guarded by mu_.
+  int64_t last_commit_micros_ = 0;  // Writer thread only.
   std::thread thread_;
 };
 

@@ -67,6 +67,9 @@ class SqliteStore final : public Store {
   Result<domain::Attachment> GetAttachment(domain::AttachmentId id) override;
   Result<std::string> ReadBlob(std::string_view sha256) override;
 
+  // The group writer's counters (groups, units, time busy and committing).
+  GroupWriter::Stats writer_stats() const { return writer_->stats(); }
+
  private:
   // A read connection borrowed from the pool; returned when the lease ends.
   class ReadLease {
