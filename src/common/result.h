@@ -14,7 +14,7 @@ class [[nodiscard]] Result {
  public:
   // REQUIRES: !status.ok().
   Result(Status status) : status_(std::move(status)) { SF_CHECK(!status_.ok()); }  // NOLINT
-  Result(T value) : value_(std::move(value)) {}                                     // NOLINT
+  Result(T value) : value_(std::move(value)) {}                                    // NOLINT
 
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }

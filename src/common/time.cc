@@ -1,5 +1,6 @@
 #include "common/time.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace steadfast {
@@ -40,19 +41,49 @@ bool ReadDigits(std::string_view s, size_t pos, size_t n, int* out) {
 
 }  // namespace
 
-std::string FormatIso8601(Timestamp t) {
-  int64_t ms = t.millis;
-  int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
-  int64_t rem = ms - days * 86400000;
+size_t FormatIso8601(Timestamp t, char (&out)[32]) {
+  const int64_t ms = t.millis;
+  const int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+  const int64_t rem = ms - days * 86400000;
   int64_t y;
   unsigned mo, d;
   CivilFromDays(days, &y, &mo, &d);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
-                static_cast<long long>(y), mo, d, static_cast<long long>(rem / 3600000),
-                static_cast<long long>(rem / 60000 % 60), static_cast<long long>(rem / 1000 % 60),
-                static_cast<long long>(rem % 1000));
-  return buf;
+  if (y < 0 || y > 9999) {
+    const int n = std::snprintf(
+        out, sizeof out, "%lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(y),
+        mo, d, static_cast<long long>(rem / 3600000), static_cast<long long>(rem / 60000 % 60),
+        static_cast<long long>(rem / 1000 % 60), static_cast<long long>(rem % 1000));
+    return n < 0 ? 0 : std::min(static_cast<size_t>(n), sizeof out - 1);
+  }
+  // Written digit by digit: this runs for every timestamp of every ticket a list returns.
+  auto put = [&out](size_t pos, int64_t value, int width) {
+    for (int i = width - 1; i >= 0; --i) {
+      out[pos + static_cast<size_t>(i)] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    }
+  };
+  put(0, y, 4);
+  out[4] = '-';
+  put(5, mo, 2);
+  out[7] = '-';
+  put(8, d, 2);
+  out[10] = 'T';
+  put(11, rem / 3600000, 2);
+  out[13] = ':';
+  put(14, rem / 60000 % 60, 2);
+  out[16] = ':';
+  put(17, rem / 1000 % 60, 2);
+  out[19] = '.';
+  put(20, rem % 1000, 3);
+  out[23] = 'Z';
+  out[24] = '\0';
+  return 24;
+}
+
+std::string FormatIso8601(Timestamp t) {
+  char buf[32];
+  const size_t n = FormatIso8601(t, buf);
+  return std::string(buf, n);
 }
 
 std::optional<Timestamp> ParseIso8601(std::string_view s) {

@@ -164,12 +164,8 @@ Result<Response> Api::CustomerTickets(const Call& c) {
   SF_ASSIGN_OR_RETURN(q.before_id, c.query.PositiveInt("cursor"));
   if (c.who->is_customer()) q.visible_to = *c.who;
   SF_ASSIGN_OR_RETURN(auto page, store_.ListTickets(q));
-  json::array items;
-  for (const auto& t : page.items) items.push_back(RenderTicket(t));
-  return JsonResponse(json::object{
-      {"items", std::move(items)},
-      {"next_cursor", page.next_before_id ? json::value(std::to_string(*page.next_before_id))
-                                          : json::value(nullptr)}});
+  json::monotonic_resource mr;
+  return JsonResponse(RenderTicketPage(page, &mr));
 }
 
 Result<Response> Api::CreateCompany(const Call& c) {

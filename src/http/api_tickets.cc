@@ -30,15 +30,6 @@ Result<std::optional<Priority>> ParsePriorityField(const JsonFields& f) {
   return std::optional<Priority>(*p);
 }
 
-json::value TicketPage(const storage::TicketPage& page) {
-  json::array items;
-  for (const auto& t : page.items) items.push_back(RenderTicket(t));
-  return json::object{
-      {"items", std::move(items)},
-      {"next_cursor", page.next_before_id ? json::value(std::to_string(*page.next_before_id))
-                                          : json::value(nullptr)}};
-}
-
 Response Created(const json::value& body) { return JsonResponse(body, 201); }
 
 json::value WriteBody(const storage::TicketWrite& w, const Principal& viewer) {
@@ -186,7 +177,8 @@ Result<Response> Api::ListTickets(const Call& c) {
   SF_ASSIGN_OR_RETURN(q.before_id, c.query.PositiveInt("cursor"));
   if (c.who->is_customer()) q.visible_to = *c.who;
   SF_ASSIGN_OR_RETURN(auto page, store_.ListTickets(q));
-  return JsonResponse(TicketPage(page));
+  json::monotonic_resource mr;
+  return JsonResponse(RenderTicketPage(page, &mr));
 }
 
 Result<Response> Api::GetTicket(const Call& c) {
@@ -240,9 +232,10 @@ Result<Response> Api::ListMessages(const Call& c) {
   SF_ASSIGN_OR_RETURN(auto s, LoadAuthorized(c, c.path.id(), Action::kViewTicket));
   const bool notes = CanSeeMessage(*c.who, MessageKind::kNote);
   SF_ASSIGN_OR_RETURN(auto messages, store_.ListMessages(s.ticket.id, notes));
-  json::array items;
-  for (const auto& m : messages) items.push_back(RenderMessage(m));
-  return JsonResponse(json::object{{"items", std::move(items)}});
+  json::monotonic_resource mr;
+  json::array items(&mr);
+  for (const auto& m : messages) items.push_back(RenderMessage(m, &mr));
+  return JsonResponse(json::object({{"items", std::move(items)}}, &mr));
 }
 
 Result<Response> Api::PostMessage(const Call& c) {
@@ -291,9 +284,10 @@ Result<Response> Api::PostMessage(const Call& c) {
 Result<Response> Api::ListEvents(const Call& c) {
   SF_ASSIGN_OR_RETURN(auto s, LoadAuthorized(c, c.path.id(), Action::kViewInternal));
   SF_ASSIGN_OR_RETURN(auto events, store_.ListEvents(s.ticket.id));
-  json::array items;
-  for (const auto& e : events) items.push_back(RenderEvent(e));
-  return JsonResponse(json::object{{"items", std::move(items)}});
+  json::monotonic_resource mr;
+  json::array items(&mr);
+  for (const auto& e : events) items.push_back(RenderEvent(e, &mr));
+  return JsonResponse(json::object({{"items", std::move(items)}}, &mr));
 }
 
 Result<Response> Api::ProposeHandoff(const Call& c) {

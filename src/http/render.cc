@@ -16,18 +16,23 @@ json::value OptId(const std::optional<int64_t>& id) {
   return nullptr;
 }
 
-json::value Time(Timestamp t) { return json::string(FormatIso8601(t)); }
+json::value Time(Timestamp t, json::storage_ptr sp = {}) {
+  char buf[32];
+  const size_t n = FormatIso8601(t, buf);
+  return json::string(std::string_view(buf, n), std::move(sp));
+}
 
-json::array Strings(const std::vector<std::string>& v) {
-  json::array out;
+json::array Strings(const std::vector<std::string>& v, json::storage_ptr sp = {}) {
+  json::array out(std::move(sp));
+  out.reserve(v.size());
   for (const auto& s : v) out.emplace_back(s);
   return out;
 }
 
 }  // namespace
 
-json::value RenderActor(const Actor& a) {
-  return json::object{{"kind", Name(a.kind)}, {"id", a.id}};
+json::value RenderActor(const Actor& a, json::storage_ptr sp) {
+  return json::object({{"kind", Name(a.kind)}, {"id", a.id}}, std::move(sp));
 }
 
 json::value RenderHandoff(const Handoff& h) {
@@ -44,31 +49,36 @@ json::value RenderHandoff(const Handoff& h) {
   return o;
 }
 
-json::value RenderTicket(const Ticket& t) {
-  json::object o{{"id", t.id},
-                 {"number", t.number},
-                 {"subject", t.subject},
-                 {"customer_id", t.customer_id},
-                 {"company_id", OptId(t.company_id)},
-                 {"owner", OptId(t.owner_id)},
-                 {"team_id", OptId(t.team_id)},
-                 {"status", Name(t.status)},
-                 {"priority", Name(t.priority)},
-                 {"tags", Strings(t.tags)},
-                 {"channel", Name(t.channel)},
-                 {"created_at", Time(t.created_at)},
-                 {"updated_at", Time(t.updated_at)},
-                 {"version", t.version}};
+json::value RenderTicket(const Ticket& t, json::storage_ptr sp) {
+  json::object o(sp);
+  o.reserve(16);
+  o.emplace("id", t.id);
+  o.emplace("number", t.number);
+  o.emplace("subject", t.subject);
+  o.emplace("customer_id", t.customer_id);
+  o.emplace("company_id", OptId(t.company_id));
+  o.emplace("owner", OptId(t.owner_id));
+  o.emplace("team_id", OptId(t.team_id));
+  o.emplace("status", Name(t.status));
+  o.emplace("priority", Name(t.priority));
+  o.emplace("tags", Strings(t.tags, sp));
+  o.emplace("channel", Name(t.channel));
+  o.emplace("created_at", Time(t.created_at, sp));
+  o.emplace("updated_at", Time(t.updated_at, sp));
+  o.emplace("version", t.version);
   if (t.resolution.has_value()) {
     const Resolution& r = *t.resolution;
-    o["resolution"] = json::object{{"outcome", Name(r.outcome)},
-                                   {"statement", r.statement},
-                                   {"alternatives", Strings(r.alternatives)},
-                                   {"duplicate_of", OptId(r.duplicate_of)},
-                                   {"resolved_by", r.resolved_by},
-                                   {"resolved_at", Time(r.resolved_at)}};
+    json::object res(sp);
+    res.reserve(6);
+    res.emplace("outcome", Name(r.outcome));
+    res.emplace("statement", r.statement);
+    res.emplace("alternatives", Strings(r.alternatives, sp));
+    res.emplace("duplicate_of", OptId(r.duplicate_of));
+    res.emplace("resolved_by", r.resolved_by);
+    res.emplace("resolved_at", Time(r.resolved_at, sp));
+    o.emplace("resolution", std::move(res));
   } else {
-    o["resolution"] = nullptr;
+    o.emplace("resolution", nullptr);
   }
   return o;
 }
@@ -81,36 +91,47 @@ json::value RenderTicket(const TicketState& s, const Principal& viewer) {
   return v;
 }
 
-json::value RenderAttachment(const Attachment& a) {
-  return json::object{{"id", a.id},
-                      {"filename", a.filename},
-                      {"content_type", a.content_type},
-                      {"size", a.size},
-                      {"sha256", a.sha256},
-                      {"url", "/api/v1/attachments/" + std::to_string(a.id)}};
+json::value RenderAttachment(const Attachment& a, json::storage_ptr sp) {
+  return json::object({{"id", a.id},
+                       {"filename", a.filename},
+                       {"content_type", a.content_type},
+                       {"size", a.size},
+                       {"sha256", a.sha256},
+                       {"url", "/api/v1/attachments/" + std::to_string(a.id)}},
+                      std::move(sp));
 }
 
-json::value RenderMessage(const Message& m) {
-  json::array atts;
-  for (const auto& a : m.attachments) atts.push_back(RenderAttachment(a));
-  return json::object{{"id", m.id},
-                      {"ticket_id", m.ticket_id},
-                      {"kind", Name(m.kind)},
-                      {"author", RenderActor(m.author)},
-                      {"body", m.body},
-                      {"created_at", Time(m.created_at)},
-                      {"attachments", std::move(atts)}};
+json::value RenderMessage(const Message& m, json::storage_ptr sp) {
+  json::array atts(sp);
+  for (const auto& a : m.attachments) atts.push_back(RenderAttachment(a, sp));
+  json::object o(sp);
+  o.reserve(7);
+  o.emplace("id", m.id);
+  o.emplace("ticket_id", m.ticket_id);
+  o.emplace("kind", Name(m.kind));
+  o.emplace("author", RenderActor(m.author, sp));
+  o.emplace("body", m.body);
+  o.emplace("created_at", Time(m.created_at, sp));
+  o.emplace("attachments", std::move(atts));
+  return o;
 }
 
-json::value RenderEvent(const Event& e) {
-  json::array changes;
+json::value RenderEvent(const Event& e, json::storage_ptr sp) {
+  json::array changes(sp);
   for (const auto& c : e.changes) {
-    changes.push_back(json::object{{"field", c.field}, {"before", c.before}, {"after", c.after}});
+    changes.push_back(
+        json::object({{"field", c.field}, {"before", c.before}, {"after", c.after}}, sp));
   }
-  return json::object{{"id", e.id},       {"ticket_id", e.ticket_id},
-                      {"type", e.type},   {"actor", RenderActor(e.actor)},
-                      {"at", Time(e.at)}, {"changes", std::move(changes)},
-                      {"note", e.note}};
+  json::object o(sp);
+  o.reserve(7);
+  o.emplace("id", e.id);
+  o.emplace("ticket_id", e.ticket_id);
+  o.emplace("type", e.type);
+  o.emplace("actor", RenderActor(e.actor, sp));
+  o.emplace("at", Time(e.at, sp));
+  o.emplace("changes", std::move(changes));
+  o.emplace("note", e.note);
+  return o;
 }
 
 json::value RenderCustomer(const Customer& c) {
@@ -140,6 +161,17 @@ json::value RenderAgent(const Agent& a) {
 
 json::value RenderTeam(const Team& t) {
   return json::object{{"id", t.id}, {"name", t.name}, {"created_at", Time(t.created_at)}};
+}
+
+json::value RenderTicketPage(const storage::TicketPage& page, json::storage_ptr sp) {
+  json::array items(sp);
+  items.reserve(page.items.size());
+  for (const auto& t : page.items) items.push_back(RenderTicket(t, sp));
+  return json::object(
+      {{"items", std::move(items)},
+       {"next_cursor", page.next_before_id ? json::value(std::to_string(*page.next_before_id))
+                                           : json::value(nullptr)}},
+      sp);
 }
 
 }  // namespace steadfast::http

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
 
 #include "domain/entities.h"
@@ -14,14 +15,19 @@ namespace steadfast::http {
 // The ticket as `viewer` may see it: customers never see the pending handoff (its note is
 // internal).
 boost::json::value RenderTicket(const domain::TicketState& s, const domain::Principal& viewer);
-boost::json::value RenderTicket(const domain::Ticket& t);
-boost::json::value RenderMessage(const domain::Message& m);
-boost::json::value RenderEvent(const domain::Event& e);
+// The functions taking a storage_ptr allocate from it: lists pass a monotonic resource so a
+// page of tickets costs a few allocations instead of hundreds.
+boost::json::value RenderTicket(const domain::Ticket& t, boost::json::storage_ptr sp = {});
+boost::json::value RenderMessage(const domain::Message& m, boost::json::storage_ptr sp = {});
+boost::json::value RenderEvent(const domain::Event& e, boost::json::storage_ptr sp = {});
 boost::json::value RenderHandoff(const domain::Handoff& h);
 boost::json::value RenderCustomer(const domain::Customer& c);
 boost::json::value RenderAgent(const domain::Agent& a);
 boost::json::value RenderTeam(const domain::Team& t);
-boost::json::value RenderActor(const domain::Actor& a);
-boost::json::value RenderAttachment(const domain::Attachment& a);
+// {"items": [tickets], "next_cursor": "..." | null}
+boost::json::value RenderTicketPage(const storage::TicketPage& page,
+                                    boost::json::storage_ptr sp = {});
+boost::json::value RenderActor(const domain::Actor& a, boost::json::storage_ptr sp = {});
+boost::json::value RenderAttachment(const domain::Attachment& a, boost::json::storage_ptr sp = {});
 
 }  // namespace steadfast::http

@@ -12,9 +12,9 @@ namespace steadfast::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;                       // 0 picks a free port; see Server::port().
-  int io_threads = 2;                    // Threads that run the network event loop.
-  int worker_threads = 32;               // Threads that run handlers (handlers may block).
+  int port = 8080;                           // 0 picks a free port; see Server::port().
+  int io_threads = 2;                        // Threads that run the network event loop.
+  int worker_threads = 32;                   // Threads that run handlers (handlers may block).
   size_t max_body_bytes = 10 * 1024 * 1024;  // Larger bodies get 413 before the handler runs.
 };
 

@@ -172,7 +172,10 @@ class Store {
   virtual Result<std::vector<domain::Event>> ListEvents(TicketId id) = 0;
   virtual Result<domain::Handoff> GetHandoff(domain::HandoffId id) = 0;
   // Ranked full-text search over subjects, message bodies (notes included) and customer
-  // names/emails; accents folded. InvalidArgument("q") when the query has no searchable word.
+  // names/emails; accents folded. Every word must match. The candidates are the newest
+  // matches (a bounded number), ranked by relevance: a common word finds the relevant recent
+  // tickets fast, a rare word is ranked in full. InvalidArgument("q") when the query has no
+  // searchable word.
   virtual Result<std::vector<SearchHit>> Search(std::string_view query,
                                                 std::optional<domain::TicketStatus> status,
                                                 int limit) = 0;

@@ -156,6 +156,10 @@ CREATE VIRTUAL TABLE ticket_search USING fts5(
   subject, customer,
   tokenize='unicode61 remove_diacritics 2');
 )sql",
+      // 2: "Mine, newest first" without sorting all of an owner's tickets.
+      R"sql(
+CREATE INDEX tickets_by_owner_newest ON tickets(owner_id, id);
+)sql",
   };
   return kMigrations;
 }

@@ -1,4 +1,6 @@
 // The ticket half of SqliteStore: creating and changing tickets, lists, search, attachments.
+#include <algorithm>
+#include <unordered_map>
 #include <variant>
 
 #include "common/text.h"
@@ -230,43 +232,85 @@ Result<Handoff> SqliteStore::GetHandoff(HandoffId id) {
   return LoadHandoff(*conn, id);
 }
 
+namespace {
+
+// How many of the newest matching messages (and, separately, subjects) are ranked per query.
+// A common word matches millions of messages; ranking them all would take seconds. Support
+// search wants the relevant *recent* tickets, so the candidates are the newest matches (FTS5
+// walks its index backwards and stops), ranked by bm25. A rare word has fewer matches than
+// this and is ranked in full.
+constexpr int64_t kSearchCandidates = 600;
+
+struct Candidate {
+  TicketId ticket_id = 0;
+  double score = 0;  // bm25: lower is better.
+  bool from_subject = false;
+  int64_t rowid = 0;  // Message id, or ticket id for subject matches.
+};
+
+}  // namespace
+
 Result<std::vector<SearchHit>> SqliteStore::Search(std::string_view query,
                                                    std::optional<TicketStatus> status, int limit) {
   const std::vector<std::string> terms = SearchTerms(query);
   if (terms.empty()) return Status::InvalidArgument("q", "has no searchable word");
   const std::string match = Fts5AllTerms(terms);
+  const std::string status_name = status ? std::string(Name(*status)) : std::string();
   auto conn = Read();
-  // Each ticket scores by its best-matching message or its subject/customer (weighted up);
-  // SQLite returns the snippet of the row that gave MIN(score).
-  Statement st =
-      conn->Prepare(std::string("SELECT s.score, s.snip, ") + kTicketColumns +
-                    " FROM (SELECT ticket_id, MIN(score) AS score, snip FROM ("
-                    "  SELECT m.ticket_id AS ticket_id, bm25(message_search) AS score,"
-                    "         snippet(message_search, 0, '[[', ']]', '…', 16) AS snip"
-                    "  FROM message_search JOIN messages m ON m.id = message_search.rowid"
-                    "  WHERE message_search MATCH ?1"
-                    "  UNION ALL"
-                    "  SELECT rowid, bm25(ticket_search, 3.0, 1.0) * 1.5,"
-                    "         snippet(ticket_search, -1, '[[', ']]', '…', 16)"
-                    "  FROM ticket_search WHERE ticket_search MATCH ?1"
-                    ") GROUP BY ticket_id) s JOIN tickets t ON t.id = s.ticket_id"
-                    " WHERE (?2 IS NULL OR t.status = ?2) ORDER BY s.score LIMIT ?3");
-  st.Bind(1, match);
-  if (status) {
-    st.Bind(2, Name(*status));
-  } else {
-    st.BindNull(2);
+
+  // Phase 1: candidates, best score per ticket. Subjects and customer names weigh more.
+  std::unordered_map<TicketId, Candidate> best;
+  auto consider = [&](const Candidate& c) {
+    auto [it, inserted] = best.emplace(c.ticket_id, c);
+    if (!inserted && c.score < it->second.score) it->second = c;
+  };
+  {
+    Statement st = conn->Prepare(
+        "SELECT m.ticket_id, bm25(message_search), message_search.rowid"
+        " FROM message_search JOIN messages m ON m.id = message_search.rowid"
+        " WHERE message_search MATCH ?1"
+        "   AND (?2 = '' OR m.ticket_id IN (SELECT id FROM tickets WHERE status = ?2))"
+        " ORDER BY message_search.rowid DESC LIMIT ?3");
+    st.Bind(1, match).Bind(2, status_name).Bind(3, kSearchCandidates);
+    while (st.Step()) consider({st.Int(0), st.Double(1), false, st.Int(2)});
+    SF_RETURN_IF_ERROR(st.status());
   }
-  st.Bind(3, int64_t{limit});
+  {
+    Statement st = conn->Prepare(
+        "SELECT rowid, bm25(ticket_search, 3.0, 1.0) * 1.5 FROM ticket_search"
+        " WHERE ticket_search MATCH ?1"
+        "   AND (?2 = '' OR rowid IN (SELECT id FROM tickets WHERE status = ?2))"
+        " ORDER BY rowid DESC LIMIT ?3");
+    st.Bind(1, match).Bind(2, status_name).Bind(3, kSearchCandidates);
+    while (st.Step()) consider({st.Int(0), st.Double(1), true, st.Int(0)});
+    SF_RETURN_IF_ERROR(st.status());
+  }
+  std::vector<Candidate> ranked;
+  ranked.reserve(best.size());
+  for (auto& [id, c] : best) ranked.push_back(c);
+  // Best score first; among equals, the newer ticket.
+  std::sort(ranked.begin(), ranked.end(), [](const Candidate& a, const Candidate& b) {
+    return a.score != b.score ? a.score < b.score : a.ticket_id > b.ticket_id;
+  });
+  if (static_cast<int>(ranked.size()) > limit) ranked.resize(static_cast<size_t>(limit));
+
+  // Phase 2: the tickets and a highlighted snippet of what matched, for the page only.
   std::vector<SearchHit> out;
-  while (st.Step()) {
+  for (const Candidate& c : ranked) {
     SearchHit hit;
-    hit.score = -st.Double(0);
-    hit.snippet = st.Text(1);
-    hit.ticket = ReadTicket(st, 2);
+    hit.score = -c.score;
+    SF_ASSIGN_OR_RETURN(hit.ticket, LoadTicket(*conn, c.ticket_id));
+    Statement st = conn->Prepare(
+        c.from_subject
+            ? "SELECT snippet(ticket_search, -1, '[[', ']]', '…', 16) FROM ticket_search"
+              " WHERE ticket_search MATCH ?1 AND rowid = ?2"
+            : "SELECT snippet(message_search, 0, '[[', ']]', '…', 16) FROM message_search"
+              " WHERE message_search MATCH ?1 AND rowid = ?2");
+    st.Bind(1, match).Bind(2, c.rowid);
+    if (st.Step()) hit.snippet = st.Text(0);
+    SF_RETURN_IF_ERROR(st.status());
     out.push_back(std::move(hit));
   }
-  SF_RETURN_IF_ERROR(st.status());
   return out;
 }
 
