@@ -124,6 +124,23 @@ Statement Connection::Prepare(std::string_view sql) {
   return Statement(it->second, db_);
 }
 
+void Connection::DeferIndexWrite(std::string_view sql, int64_t id,
+                                 std::vector<std::string> texts) {
+  deferred_.push_back(IndexWrite{sql, id, std::move(texts)});
+}
+
+Status Connection::FlushIndexWrites() {
+  std::vector<IndexWrite> writes;
+  writes.swap(deferred_);
+  for (const IndexWrite& w : writes) {
+    Statement st = Prepare(w.sql);
+    st.Bind(1, w.id);
+    for (size_t i = 0; i < w.texts.size(); ++i) st.Bind(static_cast<int>(i + 2), w.texts[i]);
+    SF_RETURN_IF_ERROR(st.Run());
+  }
+  return Status::Ok();
+}
+
 Status Connection::Exec(std::string_view sql) {
   char* err = nullptr;
   const std::string text(sql);

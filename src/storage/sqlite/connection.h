@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "common/result.h"
 
@@ -68,13 +69,32 @@ class Connection {
   // Runs one or more statements without results (DDL, BEGIN, COMMIT).
   [[nodiscard]] Status Exec(std::string_view sql);
   int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
+
+  // Writes to the full-text indexes wait until the transaction is about to commit: FTS5 flushes
+  // its pending index data whenever a statement opens a statement journal (any UPDATE or
+  // DELETE), so interleaving index writes with row writes would flush once per statement
+  // instead of once per commit. `sql` binds ?1 to `id` and ?2, ?3, ... to `texts`.
+  void DeferIndexWrite(std::string_view sql, int64_t id, std::vector<std::string> texts);
+  // Runs the deferred index writes in order. The group writer calls it before COMMIT.
+  [[nodiscard]] Status FlushIndexWrites();
+  // Forgets them (the transaction was rolled back), or those after the first `keep`.
+  void DiscardIndexWrites(size_t keep = 0) {
+    if (keep < deferred_.size()) deferred_.resize(keep);
+  }
+  size_t PendingIndexWrites() const { return deferred_.size(); }
   int Changes() const { return sqlite3_changes(db_); }
   sqlite3* raw() { return db_; }
 
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
+  struct IndexWrite {
+    std::string_view sql;
+    int64_t id;
+    std::vector<std::string> texts;
+  };
   sqlite3* db_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  std::vector<IndexWrite> deferred_;
 };
 
 // Maps an SQLite result code to a Status (constraint → Conflict, busy/locked/full → Unavailable).

@@ -64,6 +64,7 @@ void GroupWriter::Loop() {
     stats_.units += static_cast<int64_t>(group.size());
     stats_.busy_micros += std::chrono::duration_cast<std::chrono::microseconds>(busy).count();
     stats_.commit_micros += last_commit_micros_;
+    stats_.index_micros += last_index_micros_;
   }
 }
 
@@ -88,30 +89,39 @@ void GroupWriter::RunGroup(std::deque<Job*>& group) {
     // writing anything (the domain rule refuses); the rare unit that fails after writing rolls
     // back the group's transaction, and the units before it run again.
     const int64_t changes_before = sqlite3_total_changes64(conn_->raw());
+    const size_t index_writes_before = conn_->PendingIndexWrites();
     Status s = job->work(*conn_);
     const bool rolled_back = sqlite3_get_autocommit(conn_->raw()) != 0;
     const bool wrote = sqlite3_total_changes64(conn_->raw()) != changes_before;
     if (rolled_back || (!s.ok() && wrote)) {
       // SQLite itself rolls back the whole transaction on some errors (a full disk, I/O).
       if (!rolled_back) (void)conn_->Exec("ROLLBACK");
+      conn_->DiscardIndexWrites();
       job->status = s.ok() ? Status::Unavailable("transaction was rolled back") : s;
       todo.insert(todo.begin(), pending.begin(), pending.end());
       pending.clear();
       in_transaction = false;
       continue;
     }
+    if (!s.ok()) conn_->DiscardIndexWrites(index_writes_before);
     job->status = std::move(s);
     if (job->status.ok()) pending.push_back(job);
   }
   last_commit_micros_ = 0;
+  last_index_micros_ = 0;
   if (in_transaction) {
     const auto start = std::chrono::steady_clock::now();
-    Status commit = conn_->Exec("COMMIT");
+    Status commit = conn_->FlushIndexWrites();
+    const auto flushed = std::chrono::steady_clock::now();
+    if (commit.ok()) commit = conn_->Exec("COMMIT");
+    last_index_micros_ =
+        std::chrono::duration_cast<std::chrono::microseconds>(flushed - start).count();
     last_commit_micros_ = std::chrono::duration_cast<std::chrono::microseconds>(
-                              std::chrono::steady_clock::now() - start)
+                              std::chrono::steady_clock::now() - flushed)
                               .count();
     if (!commit.ok()) {
       (void)conn_->Exec("ROLLBACK");
+      conn_->DiscardIndexWrites();
       for (Job* job : pending) {
         job->status = Status::Unavailable("commit failed: " + commit.message());
       }

@@ -42,6 +42,7 @@ class GroupWriter {
     int64_t units = 0;
     int64_t busy_micros = 0;    // Running units and committing.
     int64_t commit_micros = 0;  // Inside COMMIT (the fsync).
+    int64_t index_micros = 0;   // Writing the deferred full-text index entries.
   };
   Stats stats() const;
 
@@ -58,6 +59,7 @@ class GroupWriter {
   bool stopping_ = false;           // Guarded by mu_.
   Stats stats_;                     // Guarded by mu_.
   int64_t last_commit_micros_ = 0;  // Writer thread only.
+  int64_t last_index_micros_ = 0;   // Writer thread only.
   std::thread thread_;
 };
 

@@ -311,10 +311,8 @@ Status InsertMessage(Connection& conn, Message& m) {
           .Bind(6, m.created_at.millis)
           .Run());
   m.id = conn.LastInsertId();
-  return conn.Prepare("INSERT INTO message_search(rowid, body) VALUES(?, ?)")
-      .Bind(1, m.id)
-      .Bind(2, m.body)
-      .Run();
+  conn.DeferIndexWrite("INSERT INTO message_search(rowid, body) VALUES(?1, ?2)", m.id, {m.body});
+  return Status::Ok();
 }
 
 Status InsertEvent(Connection& conn, Event& e) {
@@ -342,12 +340,8 @@ Status InsertTicket(Connection& conn, Ticket& t, const std::string& customer_sea
                                ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   SF_RETURN_IF_ERROR(BindTicket(ins, t));
   SF_RETURN_IF_ERROR(ins.Run());
-  SF_RETURN_IF_ERROR(
-      conn.Prepare("INSERT INTO ticket_search(rowid, subject, customer) VALUES(?, ?, ?)")
-          .Bind(1, t.id)
-          .Bind(2, t.subject)
-          .Bind(3, customer_search_text)
-          .Run());
+  conn.DeferIndexWrite("INSERT INTO ticket_search(rowid, subject, customer) VALUES(?1, ?2, ?3)",
+                       t.id, {t.subject, customer_search_text});
   return WriteTags(conn, Ticket{}, t, /*is_new=*/true);
 }
 
@@ -376,10 +370,8 @@ Result<TicketWrite> WriteChange(Connection& conn, Change change,
     SF_RETURN_IF_ERROR(up.Run());
     if (conn.Changes() != 1) return Status::Conflict("ticket was changed concurrently");
     if (before.subject != t.subject) {
-      SF_RETURN_IF_ERROR(conn.Prepare("UPDATE ticket_search SET subject = ? WHERE rowid = ?")
-                             .Bind(1, t.subject)
-                             .Bind(2, t.id)
-                             .Run());
+      conn.DeferIndexWrite("UPDATE ticket_search SET subject = ?2 WHERE rowid = ?1", t.id,
+                           {t.subject});
     }
   }
   if (!is_new) SF_RETURN_IF_ERROR(WriteTags(conn, before, t, /*is_new=*/false));

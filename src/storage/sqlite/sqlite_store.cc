@@ -199,11 +199,10 @@ Result<Customer> SqliteStore::UpdateCustomer(CustomerId id, const CustomerPatch&
     if (patch.emails) SF_RETURN_IF_ERROR(WriteEmails(c, id, *patch.emails));
     SF_ASSIGN_OR_RETURN(Customer after, LoadCustomer(c, id));
     if (patch.name || patch.emails) {
-      SF_RETURN_IF_ERROR(c.Prepare("UPDATE ticket_search SET customer = ? WHERE rowid IN "
-                                   "(SELECT id FROM tickets WHERE customer_id = ?)")
-                             .Bind(1, CustomerSearchText(after))
-                             .Bind(2, id)
-                             .Run());
+      c.DeferIndexWrite(
+          "UPDATE ticket_search SET customer = ?2 WHERE rowid IN "
+          "(SELECT id FROM tickets WHERE customer_id = ?1)",
+          id, {CustomerSearchText(after)});
     }
     return after;
   });
