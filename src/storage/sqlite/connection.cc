@@ -124,8 +124,7 @@ Statement Connection::Prepare(std::string_view sql) {
   return Statement(it->second, db_);
 }
 
-void Connection::DeferIndexWrite(std::string_view sql, int64_t id,
-                                 std::vector<std::string> texts) {
+void Connection::DeferIndexWrite(std::string_view sql, int64_t id, std::vector<std::string> texts) {
   deferred_.push_back(IndexWrite{sql, id, std::move(texts)});
 }
 

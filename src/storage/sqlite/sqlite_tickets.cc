@@ -5,6 +5,7 @@
 
 #include "common/text.h"
 #include "storage/search_terms.h"
+#include "storage/snippet.h"
 #include "storage/sqlite/rows.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/write_helpers.h"
@@ -234,19 +235,96 @@ Result<Handoff> SqliteStore::GetHandoff(HandoffId id) {
 
 namespace {
 
-// How many of the newest matching messages (and, separately, subjects) are ranked per query.
-// A common word matches millions of messages; ranking them all would take seconds. Support
-// search wants the relevant *recent* tickets, so the candidates are the newest matches (FTS5
-// walks its index backwards and stops), ranked by bm25. A rare word has fewer matches than
-// this and is ranked in full.
+// How many of the newest matching messages (and, separately, subjects) are considered per
+// query. A common word matches millions of messages: ranking them all — even computing bm25,
+// whose IDF scans the word's whole doclist — takes tens of milliseconds to seconds. When a
+// query matches more than this, it does not tell tickets apart, and the newest matching
+// tickets come first; when it matches fewer (a rare word, or several words together), every
+// match is ranked by bm25.
 constexpr int64_t kSearchCandidates = 600;
 
 struct Candidate {
   TicketId ticket_id = 0;
-  double score = 0;  // bm25: lower is better.
+  double score = 0;  // bm25: lower is better; 0 when ranked by recency.
   bool from_subject = false;
   int64_t rowid = 0;  // Message id, or ticket id for subject matches.
 };
+
+// How deep a status-filtered search looks into a common word's matches (newest first).
+constexpr int64_t kFilteredSearchDepth = 5000;
+
+// bm25's IDF reads every match of every word; above this many matches for any one word the
+// query is ranked by recency instead.
+constexpr int64_t kRankableWordMatches = 5000;
+
+// The SQL that reads candidates from one full-text index. Each selects (ticket_id, score, rowid)
+// and binds ?1 the match expression.
+struct SearchIndexSql {
+  const char* newest;    // ?2 limit. Score 0: ranked by recency.
+  const char* filtered;  // ?2 status, ?3 depth, ?4 limit. Score 0.
+  const char* ranked;    // ?2 status ('' for any), ?3 limit. Score bm25.
+};
+
+constexpr SearchIndexSql kMessageIndex = {
+    "SELECT m.ticket_id, 0, message_search.rowid"
+    " FROM message_search JOIN messages m ON m.id = message_search.rowid"
+    " WHERE message_search MATCH ?1 ORDER BY message_search.rowid DESC LIMIT ?2",
+    "SELECT m.ticket_id, 0, f.rowid FROM"
+    " (SELECT rowid FROM message_search WHERE message_search MATCH ?1"
+    "  ORDER BY rowid DESC LIMIT ?3) f"
+    " JOIN messages m ON m.id = f.rowid JOIN tickets t ON t.id = m.ticket_id"
+    " WHERE t.status = ?2 ORDER BY f.rowid DESC LIMIT ?4",
+    "SELECT m.ticket_id, bm25(message_search), message_search.rowid"
+    " FROM message_search JOIN messages m ON m.id = message_search.rowid"
+    " WHERE message_search MATCH ?1"
+    "   AND (?2 = '' OR m.ticket_id IN (SELECT id FROM tickets WHERE status = ?2))"
+    " ORDER BY message_search.rowid DESC LIMIT ?3",
+};
+
+constexpr SearchIndexSql kSubjectIndex = {
+    "SELECT rowid, 0, rowid FROM ticket_search WHERE ticket_search MATCH ?1"
+    " ORDER BY rowid DESC LIMIT ?2",
+    "SELECT f.rowid, 0, f.rowid FROM"
+    " (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?1"
+    "  ORDER BY rowid DESC LIMIT ?3) f"
+    " JOIN tickets t ON t.id = f.rowid WHERE t.status = ?2 ORDER BY f.rowid DESC LIMIT ?4",
+    "SELECT rowid, bm25(ticket_search, 3.0, 1.0) * 1.5, rowid FROM ticket_search"
+    " WHERE ticket_search MATCH ?1"
+    "   AND (?2 = '' OR rowid IN (SELECT id FROM tickets WHERE status = ?2))"
+    " ORDER BY rowid DESC LIMIT ?3",
+};
+
+Status ReadCandidates(Statement& st, bool subject, std::vector<Candidate>* out) {
+  while (st.Step()) out->push_back({st.Int(0), st.Double(1), subject, st.Int(2)});
+  return st.status();
+}
+
+// Adds one index's candidates to `out`: bm25-ranked when the words are selective, otherwise the
+// newest matches (bounded work whatever the word).
+Status CollectCandidates(Connection& conn, const SearchIndexSql& sql, const std::string& match,
+                         const std::string& status, bool subject, bool rankable,
+                         std::vector<Candidate>* out) {
+  std::vector<Candidate> newest;
+  {
+    Statement st = conn.Prepare(sql.newest);
+    st.Bind(1, match).Bind(2, kSearchCandidates + 1);
+    SF_RETURN_IF_ERROR(ReadCandidates(st, subject, &newest));
+  }
+  const bool common = static_cast<int64_t>(newest.size()) > kSearchCandidates || !rankable;
+  if (common && status.empty()) {
+    if (static_cast<int64_t>(newest.size()) > kSearchCandidates) newest.pop_back();
+    out->insert(out->end(), newest.begin(), newest.end());
+    return Status::Ok();
+  }
+  if (common) {
+    Statement st = conn.Prepare(sql.filtered);
+    st.Bind(1, match).Bind(2, status).Bind(3, kFilteredSearchDepth).Bind(4, kSearchCandidates);
+    return ReadCandidates(st, subject, out);
+  }
+  Statement st = conn.Prepare(sql.ranked);
+  st.Bind(1, match).Bind(2, status).Bind(3, kSearchCandidates);
+  return ReadCandidates(st, subject, out);
+}
 
 }  // namespace
 
@@ -258,32 +336,31 @@ Result<std::vector<SearchHit>> SqliteStore::Search(std::string_view query,
   const std::string status_name = status ? std::string(Name(*status)) : std::string();
   auto conn = Read();
 
-  // Phase 1: candidates, best score per ticket. Subjects and customer names weigh more.
-  std::unordered_map<TicketId, Candidate> best;
-  auto consider = [&](const Candidate& c) {
-    auto [it, inserted] = best.emplace(c.ticket_id, c);
-    if (!inserted && c.score < it->second.score) it->second = c;
-  };
-  {
+  // Phase 1: candidates from message bodies and from subjects/customers (weighted up).
+  std::vector<Candidate> candidates;
+  // bm25 only when no word is common: its cost grows with each word's number of matches.
+  bool rankable = true;
+  for (const std::string& term : terms) {
     Statement st = conn->Prepare(
-        "SELECT m.ticket_id, bm25(message_search), message_search.rowid"
-        " FROM message_search JOIN messages m ON m.id = message_search.rowid"
-        " WHERE message_search MATCH ?1"
-        "   AND (?2 = '' OR m.ticket_id IN (SELECT id FROM tickets WHERE status = ?2))"
-        " ORDER BY message_search.rowid DESC LIMIT ?3");
-    st.Bind(1, match).Bind(2, status_name).Bind(3, kSearchCandidates);
-    while (st.Step()) consider({st.Int(0), st.Double(1), false, st.Int(2)});
+        "SELECT count(*) FROM (SELECT rowid FROM message_search WHERE message_search MATCH ?1"
+        " LIMIT ?2)");
+    st.Bind(1, Fts5AllTerms({term})).Bind(2, kRankableWordMatches + 1);
+    if (st.Step() && st.Int(0) > kRankableWordMatches) rankable = false;
     SF_RETURN_IF_ERROR(st.status());
+    if (!rankable) break;
   }
-  {
-    Statement st = conn->Prepare(
-        "SELECT rowid, bm25(ticket_search, 3.0, 1.0) * 1.5 FROM ticket_search"
-        " WHERE ticket_search MATCH ?1"
-        "   AND (?2 = '' OR rowid IN (SELECT id FROM tickets WHERE status = ?2))"
-        " ORDER BY rowid DESC LIMIT ?3");
-    st.Bind(1, match).Bind(2, status_name).Bind(3, kSearchCandidates);
-    while (st.Step()) consider({st.Int(0), st.Double(1), true, st.Int(0)});
-    SF_RETURN_IF_ERROR(st.status());
+  SF_RETURN_IF_ERROR(CollectCandidates(*conn, kMessageIndex, match, status_name,
+                                       /*subject=*/false, rankable, &candidates));
+  SF_RETURN_IF_ERROR(CollectCandidates(*conn, kSubjectIndex, match, status_name,
+                                       /*subject=*/true, rankable, &candidates));
+  // Best score per ticket; a subject match wins a tie.
+  std::unordered_map<TicketId, Candidate> best;
+  for (const Candidate& c : candidates) {
+    auto [it, inserted] = best.emplace(c.ticket_id, c);
+    if (!inserted &&
+        (c.score < it->second.score || (c.score == it->second.score && c.from_subject))) {
+      it->second = c;
+    }
   }
   std::vector<Candidate> ranked;
   ranked.reserve(best.size());
@@ -300,15 +377,16 @@ Result<std::vector<SearchHit>> SqliteStore::Search(std::string_view query,
     SearchHit hit;
     hit.score = -c.score;
     SF_ASSIGN_OR_RETURN(hit.ticket, LoadTicket(*conn, c.ticket_id));
-    Statement st = conn->Prepare(
-        c.from_subject
-            ? "SELECT snippet(ticket_search, -1, '[[', ']]', '…', 16) FROM ticket_search"
-              " WHERE ticket_search MATCH ?1 AND rowid = ?2"
-            : "SELECT snippet(message_search, 0, '[[', ']]', '…', 16) FROM message_search"
-              " WHERE message_search MATCH ?1 AND rowid = ?2");
-    st.Bind(1, match).Bind(2, c.rowid);
-    if (st.Step()) hit.snippet = st.Text(0);
-    SF_RETURN_IF_ERROR(st.status());
+    // The snippet is cut here rather than by FTS5's snippet(), which re-reads the words'
+    // index entries (milliseconds per hit for common words).
+    std::string text = hit.ticket.subject;
+    if (!c.from_subject) {
+      Statement st = conn->Prepare("SELECT body FROM messages WHERE id = ?");
+      st.Bind(1, c.rowid);
+      if (st.Step()) text = st.Text(0);
+      SF_RETURN_IF_ERROR(st.status());
+    }
+    hit.snippet = MakeSnippet(text, terms);
     out.push_back(std::move(hit));
   }
   return out;
