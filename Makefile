@@ -4,7 +4,7 @@ DATA_DIR ?= data
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= 2
 
-.PHONY: run test build bootstrap clean format
+.PHONY: run test build bootstrap clean format bench
 
 bootstrap:
 	@scripts/bootstrap
@@ -18,6 +18,11 @@ run: build
 
 test: build
 	@scripts/run-tests "$(BUILD_DIR)"
+
+# Every benchmark workload at 1,000,000 tickets (builds the dataset once, about 7 minutes);
+# results are appended to bench/RESULTS.md. See bench/README.md.
+bench: build
+	@bench/run all --tickets $(or $(TICKETS),1000000)
 
 format:
 	@find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i

@@ -1,6 +1,7 @@
 #include "storage/sqlite/sqlite_store.h"
 
 #include "common/text.h"
+#include "storage/sqlite/checkpointer.h"
 #include "storage/sqlite/rows.h"
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/write_helpers.h"
@@ -13,19 +14,28 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
                                                        const Clock& clock) {
   SF_ASSIGN_OR_RETURN(auto write_conn, Connection::Open(options.path, /*read_only=*/false));
   SF_RETURN_IF_ERROR(Migrate(*write_conn));
+  // Checkpoints run on their own thread (see Checkpointer), not inside the writer's commits.
+  SF_RETURN_IF_ERROR(write_conn->Exec("PRAGMA wal_autocheckpoint=0"));
+  SF_ASSIGN_OR_RETURN(auto checkpoint_conn, Connection::Open(options.path, /*read_only=*/false));
+  SF_RETURN_IF_ERROR(checkpoint_conn->Exec("PRAGMA wal_autocheckpoint=0"));
   std::vector<std::unique_ptr<Connection>> readers;
   for (int i = 0; i < std::max(1, options.read_connections); ++i) {
     SF_ASSIGN_OR_RETURN(auto conn, Connection::Open(options.path, /*read_only=*/true));
     readers.push_back(std::move(conn));
   }
   auto writer = std::make_unique<GroupWriter>(std::move(write_conn));
+  auto checkpointer = std::make_unique<Checkpointer>(std::move(checkpoint_conn), 250);
   return std::unique_ptr<SqliteStore>(
-      new SqliteStore(clock, std::move(writer), std::move(readers)));
+      new SqliteStore(clock, std::move(writer), std::move(checkpointer), std::move(readers)));
 }
 
 SqliteStore::SqliteStore(const Clock& clock, std::unique_ptr<GroupWriter> writer,
+                         std::unique_ptr<Checkpointer> checkpointer,
                          std::vector<std::unique_ptr<Connection>> readers)
-    : clock_(clock), writer_(std::move(writer)), readers_(std::move(readers)) {
+    : clock_(clock),
+      writer_(std::move(writer)),
+      checkpointer_(std::move(checkpointer)),
+      readers_(std::move(readers)) {
   for (auto& r : readers_) free_readers_.push_back(r.get());
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "storage/sqlite/checkpointer.h"
 #include "storage/sqlite/connection.h"
 #include "storage/sqlite/group_writer.h"
 #include "storage/store.h"
@@ -19,7 +20,8 @@ struct SqliteOptions {
 };
 
 // The embedded backend: one SQLite file in WAL mode, synchronous=FULL. Writes go through one
-// GroupWriter (group commit); reads use a pool of read-only connections.
+// GroupWriter (group commit); a Checkpointer moves pages from the WAL into the file on its own
+// thread; reads use a pool of read-only connections.
 class SqliteStore final : public Store {
  public:
   // Opens or creates the file and applies migrations.
@@ -87,6 +89,7 @@ class SqliteStore final : public Store {
   };
 
   SqliteStore(const Clock& clock, std::unique_ptr<GroupWriter> writer,
+              std::unique_ptr<Checkpointer> checkpointer,
               std::vector<std::unique_ptr<Connection>> readers);
 
   ReadLease Read();
@@ -97,6 +100,7 @@ class SqliteStore final : public Store {
 
   const Clock& clock_;
   std::unique_ptr<GroupWriter> writer_;
+  std::unique_ptr<Checkpointer> checkpointer_;
   std::vector<std::unique_ptr<Connection>> readers_;
   std::mutex pool_mu_;
   std::condition_variable pool_cv_;
