@@ -174,7 +174,9 @@ Status RunServe(const ServeOptions& o) {
        {"units", std::to_string(stats.units)},
        {"busy_ms", std::to_string(stats.busy_micros / 1000)},
        {"commit_ms", std::to_string(stats.commit_micros / 1000)},
-       {"index_ms", std::to_string(stats.index_micros / 1000)}});
+       {"index_ms", std::to_string(stats.index_micros / 1000)},
+       {"syncs", std::to_string(stats.syncs)},
+       {"sync_ms", std::to_string(stats.sync_micros / 1000)}});
   store.reset();  // Drains the writer.
   Log(LogLevel::kInfo, "stopped");
   return Status::Ok();

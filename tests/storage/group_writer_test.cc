@@ -74,7 +74,8 @@ struct Outcome {
   int commits_when_answered = -1;
 };
 
-class GroupWriterTest : public ::testing::Test {
+// Every behaviour holds whether SQLite fsyncs inside COMMIT or a sync thread does (pipelined).
+class GroupWriterTest : public ::testing::TestWithParam<SyncMode> {
  protected:
   void SetUp() override {
     std::string tmpl = (std::filesystem::temp_directory_path() / "sf-writer-XXXXXX").string();
@@ -91,7 +92,7 @@ class GroupWriterTest : public ::testing::Test {
                     .ok());
     sqlite3_commit_hook((*conn)->raw(), &CountCommit, &commits_);
     sqlite3_trace_v2((*conn)->raw(), SQLITE_TRACE_STMT, &CountBegin, &groups_begun_);
-    writer_ = std::make_unique<GroupWriter>(std::move(conn).value());
+    writer_ = std::make_unique<GroupWriter>(std::move(conn).value(), GetParam());
   }
 
   void TearDown() override {
@@ -189,7 +190,7 @@ class GroupWriterTest : public ::testing::Test {
   std::unique_ptr<GroupWriter> writer_;
 };
 
-TEST_F(GroupWriterTest, RunReturnsTheUnitsStatusAfterCommitting) {
+TEST_P(GroupWriterTest, RunReturnsTheUnitsStatusAfterCommitting) {
   EXPECT_TRUE(writer_->Run([](Connection& c) { return Insert(c, "one"); }).ok());
   EXPECT_THAT(CommittedNames(), ElementsAre("one"));
   EXPECT_EQ(commits_.load(), 1);
@@ -199,7 +200,7 @@ TEST_F(GroupWriterTest, RunReturnsTheUnitsStatusAfterCommitting) {
   EXPECT_EQ(s.message(), "no such thing");
 }
 
-TEST_F(GroupWriterTest, ManyThreadsWritingAtOnceAreAllAnswered) {
+TEST_P(GroupWriterTest, ManyThreadsWritingAtOnceAreAllAnswered) {
   constexpr int kThreads = 16;
   constexpr int kWritesEach = 25;
   std::vector<std::thread> threads;
@@ -219,7 +220,7 @@ TEST_F(GroupWriterTest, ManyThreadsWritingAtOnceAreAllAnswered) {
   EXPECT_LE(commits_.load(), kThreads * kWritesEach);
 }
 
-TEST_F(GroupWriterTest, QueuedCallersShareCommits) {
+TEST_P(GroupWriterTest, QueuedCallersShareCommits) {
   constexpr int kCallers = 24;
   std::vector<GroupWriter::Work> works;
   std::vector<std::string> names;
@@ -241,7 +242,7 @@ TEST_F(GroupWriterTest, QueuedCallersShareCommits) {
   EXPECT_EQ(commits_.load(), 1 + static_cast<int>(Groups(out).size()));
 }
 
-TEST_F(GroupWriterTest, FailingUnitLeavesNoTraceAndSparesItsGroup) {
+TEST_P(GroupWriterTest, FailingUnitLeavesNoTraceAndSparesItsGroup) {
   // Units queued together: a unit that fails before writing, and one that fails after writing
   // (its group's transaction is rolled back and the others run again). Either way it leaves no
   // trace and its neighbours commit.
@@ -275,7 +276,7 @@ TEST_F(GroupWriterTest, FailingUnitLeavesNoTraceAndSparesItsGroup) {
   }
 }
 
-TEST_F(GroupWriterTest, UnitThatFillsTheDiskFailsAloneInItsGroup) {
+TEST_P(GroupWriterTest, UnitThatFillsTheDiskFailsAloneInItsGroup) {
   // SQLITE_FULL rolls back the whole transaction. The writer must fail only that unit: the units
   // queued with it are run again and committed, and each caller is told the truth.
   for (int attempt = 0; attempt < 5; ++attempt) {
@@ -301,7 +302,7 @@ TEST_F(GroupWriterTest, UnitThatFillsTheDiskFailsAloneInItsGroup) {
   EXPECT_TRUE(writer_->Run([](Connection& c) { return Insert(c, "later"); }).ok());
 }
 
-TEST_F(GroupWriterTest, FailedCommitAnswersEveryUnitUnavailableAndKeepsNothing) {
+TEST_P(GroupWriterTest, FailedCommitAnswersEveryUnitUnavailableAndKeepsNothing) {
   // A deferred foreign key is only checked by COMMIT, so the commit itself fails.
   Status s = writer_->Run([](Connection& c) {
     SF_RETURN_IF_ERROR(Insert(c, "with-orphan"));
@@ -330,7 +331,7 @@ TEST_F(GroupWriterTest, FailedCommitAnswersEveryUnitUnavailableAndKeepsNothing) 
   EXPECT_THAT(CommittedNames(), ::testing::Contains("after"));
 }
 
-TEST_F(GroupWriterTest, DestructionFinishesOrRefusesWorkButNeverLosesIt) {
+TEST_P(GroupWriterTest, DestructionFinishesOrRefusesWorkButNeverLosesIt) {
   constexpr int kCallers = 12;
   GroupWriter* writer = writer_.get();
   std::mutex mu;
@@ -407,6 +408,12 @@ TEST_F(GroupWriterTest, DestructionFinishesOrRefusesWorkButNeverLosesIt) {
         << name << ": told " << statuses[i].ToString() << ", committed " << committed;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(SyncModes, GroupWriterTest,
+                         ::testing::Values(SyncMode::kInCommit, SyncMode::kPipelined),
+                         [](const ::testing::TestParamInfo<SyncMode>& info) {
+                           return info.param == SyncMode::kInCommit ? "InCommit" : "Pipelined";
+                         });
 
 }  // namespace
 }  // namespace steadfast::storage::sqlite

@@ -1,6 +1,10 @@
 #include "storage/sqlite/group_writer.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <string>
 #include <vector>
 
 namespace steadfast::storage::sqlite {
@@ -13,8 +17,15 @@ struct GroupWriter::Job {
   std::condition_variable cv;
 };
 
-GroupWriter::GroupWriter(std::unique_ptr<Connection> conn, size_t max_group)
-    : conn_(std::move(conn)), max_group_(max_group), thread_([this] { Loop(); }) {}
+GroupWriter::GroupWriter(std::unique_ptr<Connection> conn, SyncMode mode, size_t max_group)
+    : conn_(std::move(conn)), max_group_(max_group), mode_(mode) {
+  if (mode_ == SyncMode::kPipelined) {
+    // Durability comes from SyncWal; a failure to set this would only cost speed.
+    (void)conn_->Exec("PRAGMA synchronous=OFF");
+    sync_thread_ = std::thread([this] { SyncLoop(); });
+  }
+  thread_ = std::thread([this] { Loop(); });
+}
 
 GroupWriter::~GroupWriter() {
   {
@@ -23,6 +34,57 @@ GroupWriter::~GroupWriter() {
   }
   has_work_.notify_one();
   thread_.join();
+  if (sync_thread_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      writer_done_ = true;
+    }
+    has_sync_work_.notify_one();
+    sync_thread_.join();
+    // If this is the last connection, closing it checkpoints and removes the WAL: let that
+    // checkpoint fsync the database first.
+    (void)conn_->Exec("PRAGMA synchronous=FULL");
+  }
+  if (wal_fd_ >= 0) ::close(wal_fd_);
+}
+
+void GroupWriter::Answer(Job* job) {
+  // Notify under the lock: once the caller sees `done` it returns and destroys the Job.
+  std::lock_guard<std::mutex> lock(job->mu);
+  job->done = true;
+  job->cv.notify_one();
+}
+
+Status GroupWriter::SyncWal() {
+  if (wal_fd_ < 0) {
+    const char* db = sqlite3_db_filename(conn_->raw(), "main");
+    const std::string wal = std::string(db == nullptr ? "" : db) + "-wal";
+    wal_fd_ = ::open(wal.c_str(), O_RDONLY | O_CLOEXEC);
+    if (wal_fd_ < 0) return Status::Unavailable("cannot open " + wal + " to sync it");
+  }
+  if (::fdatasync(wal_fd_) != 0) return Status::Unavailable("fsync of the WAL failed");
+  return Status::Ok();
+}
+
+void GroupWriter::SyncLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    has_sync_work_.wait(lock, [&] { return writer_done_ || !to_sync_.empty(); });
+    if (to_sync_.empty()) return;  // The writer is done and everything is answered.
+    std::deque<Job*> batch;
+    batch.swap(to_sync_);
+    lock.unlock();
+    const auto start = std::chrono::steady_clock::now();
+    const Status synced = SyncWal();
+    const auto took = std::chrono::steady_clock::now() - start;
+    for (Job* job : batch) {
+      if (!synced.ok()) job->status = synced;
+      Answer(job);
+    }
+    lock.lock();
+    ++stats_.syncs;
+    stats_.sync_micros += std::chrono::duration_cast<std::chrono::microseconds>(took).count();
+  }
 }
 
 Status GroupWriter::Run(Work work) {
@@ -127,12 +189,25 @@ void GroupWriter::RunGroup(std::deque<Job*>& group) {
       }
     }
   }
-  for (Job* job : group) {
-    // Notify under the lock: once the caller sees `done` it returns and destroys the Job.
-    std::lock_guard<std::mutex> lock(job->mu);
-    job->done = true;
-    job->cv.notify_one();
+  if (mode_ == SyncMode::kInCommit) {
+    for (Job* job : group) Answer(job);
+    return;
   }
+  // Pipelined: the units that wrote wait for the sync thread; the others are answered now.
+  std::deque<Job*> committed;
+  for (Job* job : group) {
+    if (job->status.ok()) {
+      committed.push_back(job);
+    } else {
+      Answer(job);
+    }
+  }
+  if (committed.empty()) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    to_sync_.insert(to_sync_.end(), committed.begin(), committed.end());
+  }
+  has_sync_work_.notify_one();
 }
 
 }  // namespace steadfast::storage::sqlite

@@ -20,6 +20,16 @@ namespace steadfast::storage::sqlite {
 // returned only after the commit is durable; if the commit itself fails, every unit in the group
 // gets Unavailable.
 //
+// How a group's commit is made durable:
+// - kInCommit: SQLite fsyncs the WAL inside COMMIT (synchronous=FULL); the writer waits.
+// - kPipelined: COMMIT only writes the WAL (synchronous=OFF); a sync thread fsyncs it and then
+//   answers the group, while the writer already runs the next group. One fsync covers every
+//   group committed before it began. Callers are still answered only once their commit is on
+//   disk; other connections may read a commit a moment before that (a power loss in that
+//   moment loses it, unacknowledged). Checkpoints must then be made by a connection with
+//   synchronous=FULL (see Checkpointer), which fsyncs the database before the WAL is reused.
+enum class SyncMode { kInCommit, kPipelined };
+
 // Thread-safe: Run may be called from any number of threads.
 class GroupWriter {
  public:
@@ -28,8 +38,10 @@ class GroupWriter {
   // run again), so it must decide only from what it reads through the connection.
   using Work = std::function<Status(Connection&)>;
 
-  // Takes ownership of the write connection and starts the writer thread.
-  explicit GroupWriter(std::unique_ptr<Connection> conn, size_t max_group = 256);
+  // Takes ownership of the write connection and starts the writer thread (and, when pipelined,
+  // the sync thread).
+  explicit GroupWriter(std::unique_ptr<Connection> conn, SyncMode mode = SyncMode::kInCommit,
+                       size_t max_group = 256);
   // Finishes queued work, then stops.
   ~GroupWriter();
 
@@ -41,8 +53,10 @@ class GroupWriter {
     int64_t groups = 0;
     int64_t units = 0;
     int64_t busy_micros = 0;    // Running units and committing.
-    int64_t commit_micros = 0;  // Inside COMMIT (the fsync).
-    int64_t index_micros = 0;   // Writing the deferred full-text index entries.
+    int64_t commit_micros = 0;  // Inside COMMIT (with kInCommit, the fsync too).
+    int64_t syncs = 0;          // fsyncs made by the sync thread (kPipelined).
+    int64_t sync_micros = 0;
+    int64_t index_micros = 0;  // Writing the deferred full-text index entries.
   };
   Stats stats() const;
 
@@ -50,6 +64,11 @@ class GroupWriter {
   struct Job;
   void Loop();
   void RunGroup(std::deque<Job*>& group);
+  // Answers `job` (wakes its caller). After this the Job may be gone.
+  static void Answer(Job* job);
+  void SyncLoop();
+  // fsyncs the WAL file, opening it on first use.
+  Status SyncWal();
 
   std::unique_ptr<Connection> conn_;
   const size_t max_group_;
@@ -60,6 +79,12 @@ class GroupWriter {
   Stats stats_;                     // Guarded by mu_.
   int64_t last_commit_micros_ = 0;  // Writer thread only.
   int64_t last_index_micros_ = 0;   // Writer thread only.
+  const SyncMode mode_;
+  std::condition_variable has_sync_work_;
+  std::deque<Job*> to_sync_;  // Committed, not yet durable. Guarded by mu_.
+  bool writer_done_ = false;  // Guarded by mu_.
+  int wal_fd_ = -1;           // Sync thread only.
+  std::thread sync_thread_;
   std::thread thread_;
 };
 

@@ -23,7 +23,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
     SF_ASSIGN_OR_RETURN(auto conn, Connection::Open(options.path, /*read_only=*/true));
     readers.push_back(std::move(conn));
   }
-  auto writer = std::make_unique<GroupWriter>(std::move(write_conn));
+  auto writer = std::make_unique<GroupWriter>(std::move(write_conn), SyncMode::kPipelined);
   auto checkpointer = std::make_unique<Checkpointer>(std::move(checkpoint_conn), 250);
   return std::unique_ptr<SqliteStore>(
       new SqliteStore(clock, std::move(writer), std::move(checkpointer), std::move(readers)));
