@@ -1,5 +1,5 @@
 -- One wrk script for every Steadfast workload; bench/run picks it with environment variables:
---   SF_WORKLOAD  health | create | reply | get | list | search | mixed
+--   SF_WORKLOAD  health | create | reply | get | list | search | mixed | ingest
 --   SF_TOKEN     API token (Bearer)
 --   SF_IDS       file with one ticket id per line (tickets that accept replies), for reply/mixed
 --   SF_MAX_ID    highest ticket id, for get/mixed
@@ -59,6 +59,31 @@ local function create()
   return wrk.format("POST", "/api/v1/tickets", nil, body)
 end
 
+-- A customer's email, as an MTA would hand it to `steadfast mailgate`: each with its own
+-- Message-ID; one in five is a reply to a ticket by its subject tag (from a new sender, so it
+-- opens a ticket of its own after the threading check).
+local function ingest()
+  counter = counter + 1
+  local n = tostring(tid) .. "-" .. tostring(counter) .. "-" .. tostring(math.random(1e9))
+  local subject = "Bench mail " .. word() .. " " .. n
+  if math.random(5) == 1 and #ids > 0 then
+    subject = "Re: [#" .. ids[math.random(#ids)] .. "] " .. subject
+  end
+  local body = "From: Mail Sender <mail-" .. n .. "@load.example>\r\n" ..
+      "To: support@help.example\r\n" ..
+      "Subject: " .. subject .. "\r\n" ..
+      "Message-ID: <" .. n .. "@load.example>\r\n" ..
+      "Date: Mon, 23 Nov 2026 10:00:00 +0000\r\n" ..
+      "MIME-Version: 1.0\r\n" ..
+      "Content-Type: text/plain; charset=utf-8\r\n\r\n" ..
+      "Hello, the " .. word() .. " fails since this morning with " .. word() .. " errors.\r\n" ..
+      "Reference " .. n .. ".\r\n\r\nOn Sun, Support wrote:\r\n> Thanks for writing.\r\n"
+  local headers = {}
+  for name, value in pairs(wrk.headers) do headers[name] = value end
+  headers["Content-Type"] = "message/rfc822"
+  return wrk.format("POST", "/api/v1/mail/inbound", headers, body)
+end
+
 local function reply()
   local id = ids[math.random(#ids)]
   local kind = "reply"
@@ -80,6 +105,7 @@ end
 function request()
   if workload == "create" then return create() end
   if workload == "reply" then return reply() end
+  if workload == "ingest" then return ingest() end
   if workload == "get" then return get() end
   if workload == "list" or workload == "search" then return cycled() end
   if workload == "mixed" then

@@ -20,6 +20,7 @@
 #include "http/api.h"
 #include "http/auth.h"
 #include "http/server.h"
+#include "mail/intake.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace steadfast::app {
@@ -148,7 +149,13 @@ Status RunServe(const ServeOptions& o) {
   http::ApiOptions api_options;
   api_options.max_attachment_bytes = config.max_attachment_bytes;
   api_options.max_message_bytes = config.max_message_bytes;
-  http::Api api(*store, auth, clock, api_options);
+  mail::IntakeOptions intake_options;
+  intake_options.message_id_domain = config.mail_domain;
+  intake_options.subject_tag_prefix = config.mail_subject_tag;
+  intake_options.max_attachment_bytes = config.max_attachment_bytes;
+  intake_options.max_body_bytes = config.max_message_bytes;
+  mail::MailIntake intake(*store, clock, intake_options);
+  http::Api api(*store, auth, clock, api_options, &intake);
 
   http::ServerOptions server_options;
   server_options.host = host_port.first;

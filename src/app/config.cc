@@ -61,6 +61,22 @@ Status Apply(Config& c, const std::string& key, const std::string& value, std::s
   if (key == "read_connections") return SetInt(value, field, &c.read_connections);
   if (key == "secure_cookies") return SetBool(value, field, &c.secure_cookies);
   if (key == "log_level") return SetLevel(value, field, &c.log_level);
+  if (key == "mail_domain") {
+    if (value.empty() || value.size() > 253 ||
+        value.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-") != std::string::npos) {
+      return Status::InvalidArgument(std::string(field),
+                                     "must be a lower-case domain name like help.example.com");
+    }
+    c.mail_domain = value;
+    return Status::Ok();
+  }
+  if (key == "mail_subject_tag") {
+    if (value.empty() || value.size() > 16 || value.find_first_of(" \t\r\n") != std::string::npos) {
+      return Status::InvalidArgument(std::string(field), "must be 1-16 characters without spaces");
+    }
+    c.mail_subject_tag = value;
+    return Status::Ok();
+  }
   return Status::InvalidArgument(std::string(field), "is not a known setting");
 }
 

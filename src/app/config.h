@@ -20,6 +20,9 @@ struct Config {
   int read_connections = 4;                        // STEADFAST_READ_CONNECTIONS
   bool secure_cookies = false;                     // STEADFAST_SECURE_COOKIES
   std::string log_level = "info";                  // STEADFAST_LOG_LEVEL
+  // The domain of the Message-IDs on our outgoing mail; replies carrying them thread.
+  std::string mail_domain = "steadfast.invalid";  // STEADFAST_MAIL_DOMAIN
+  std::string mail_subject_tag = "[#";            // STEADFAST_MAIL_SUBJECT_TAG: "[#123]"
 };
 
 // Loads `path` (if given) over the defaults, then applies `env` (name → value) overrides.

@@ -2,8 +2,10 @@
 // and runs a subcommand from commands.h.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <string_view>
 
 #include "app/commands.h"
+#include "app/mailgate.h"
 
 namespace {
 
@@ -65,12 +67,32 @@ int main(int argc, char** argv) {
   seed_cmd->add_option("--seed", seed.seed, "Random seed (same seed, same data)")
       ->capture_default_str();
 
-  CLI11_PARSE(app, argc, argv);
+  MailgateOptions mailgate;
+  CLI::App* mailgate_cmd = app.add_subcommand(
+      "mailgate", "Hand one email on stdin to the server (for an MTA pipe; exit 0, 65 or 75)");
+  mailgate_cmd->add_option("--url", mailgate.url, "The server, e.g. http://127.0.0.1:8080")
+      ->required();
+  mailgate_cmd
+      ->add_option("--token-file", mailgate.token_file, "File holding the mail gateway's API token")
+      ->required();
+  mailgate_cmd->add_option("--timeout", mailgate.timeout_seconds, "Seconds to wait for the server")
+      ->capture_default_str();
+
+  // An MTA pipe must get a sysexits code, never CLI11's usual 1..109: a bad command line is a
+  // configuration problem, so the MTA keeps the message (75).
+  const bool piping = argc > 1 && std::string_view(argv[1]) == "mailgate";
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return piping && code != 0 ? 75 : code;
+  }
 
   if (*init_cmd) return Report(RunInit(init));
   if (*serve_cmd) return Report(RunServe(serve));
   if (*user_add_cmd) return Report(RunUserAdd(user_add));
   if (*token_create_cmd) return Report(RunTokenCreate(token));
   if (*seed_cmd) return Report(RunSeed(seed));
+  if (*mailgate_cmd) return RunMailgate(mailgate);
   return 1;
 }

@@ -96,9 +96,12 @@ struct Message {
   TicketId ticket_id = 0;
   MessageKind kind = MessageKind::kCustomer;
   Actor author;
-  std::string body;  // Plain text.
+  std::string body;  // Plain text: what the author wrote this time.
   Timestamp created_at;
   std::vector<Attachment> attachments;
+  std::string from_address;  // Email: the address it came from; empty otherwise.
+  std::string html;          // Email: sanitized HTML (safe to show); empty otherwise.
+  std::string quoted;        // Email: the quoted history trimmed from `body`.
 };
 
 struct Handoff {

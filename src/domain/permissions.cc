@@ -130,6 +130,9 @@ Status Authorize(const Principal& who, Action what, const Target& target) {
     case Action::kManageAgents:
       if (who.is_system() || (who.is_agent() && who.role == Role::kAdmin)) return Status::Ok();
       return Denied("only admins may manage agents");
+    case Action::kIngestMail:
+      if (who.is_system() || (who.is_agent() && who.role == Role::kAdmin)) return Status::Ok();
+      return Denied("only the mail gateway (an admin's token) may hand in email");
   }
   return Denied("unknown action");
 }

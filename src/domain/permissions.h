@@ -34,6 +34,7 @@ enum class Action {
   kManageAgents,  // Create agents and tokens: admins.
   kViewTeams,
   kManageTeams,  // Create teams: leads and admins.
+  kIngestMail,   // Hand raw email to the intake (the mail gateway): admins and the system.
 };
 
 // What the action is applied to. Leave unused members null.

@@ -28,6 +28,13 @@ struct NewMessage {
   Actor author;
   std::string body;
   std::vector<NewAttachment> attachments;
+  // Email only: the sender's address, the sanitized HTML, the quoted history trimmed from `body`.
+  std::string from_address;
+  std::string html;
+  std::string quoted;
+  // Where the message came from, unique across the store (an email's Message-ID). The store
+  // refuses a second message with the same key (Conflict), so a message is taken in once.
+  std::string source_key;
 };
 
 // What a command decided. The store writes all of it in one transaction, or nothing.
@@ -66,6 +73,11 @@ struct NewTicket {
   Channel channel = Channel::kApi;
   std::optional<TeamId> team_id;
   std::vector<NewAttachment> attachments;
+  // For the first message, as in NewMessage (email only).
+  std::string from_address;
+  std::string html;
+  std::string quoted;
+  std::string source_key;
 };
 
 // Adds a message. Rules:

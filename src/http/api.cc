@@ -14,8 +14,9 @@ namespace steadfast::http {
 
 namespace json = boost::json;
 
-Api::Api(storage::Store& store, Authenticator& auth, const Clock& clock, ApiOptions options)
-    : store_(store), auth_(auth), clock_(clock), options_(options) {
+Api::Api(storage::Store& store, Authenticator& auth, const Clock& clock, ApiOptions options,
+         mail::MailIntake* intake)
+    : store_(store), auth_(auth), clock_(clock), options_(options), intake_(intake) {
   AddRoutes();
 }
 
@@ -52,6 +53,7 @@ void Api::AddRoutes() {
   Add("POST", v1 + "/handoffs/{id}/decline",
       [](Api& api, const Call& c) { return api.AnswerHandoff(c, false); });
   Add("GET", v1 + "/search", &Api::Search);
+  Add("POST", v1 + "/mail/inbound", &Api::IngestMail);
   Add("GET", v1 + "/attachments/{id}", &Api::GetAttachment);
 
   Add("GET", v1 + "/customers", &Api::ListCustomers);

@@ -9,6 +9,7 @@
 #include "http/auth.h"
 #include "http/message.h"
 #include "http/router.h"
+#include "mail/intake.h"
 #include "storage/store.h"
 
 namespace steadfast::http {
@@ -23,7 +24,9 @@ struct ApiOptions {
 // problem+json through ErrorResponse. Thread-safe; Handle never throws.
 class Api {
  public:
-  Api(storage::Store& store, Authenticator& auth, const Clock& clock, ApiOptions options);
+  // `intake` may be null: then POST /mail/inbound answers 503.
+  Api(storage::Store& store, Authenticator& auth, const Clock& clock, ApiOptions options,
+      mail::MailIntake* intake = nullptr);
 
   // Answers one request. Paths outside /api/v1 get 404.
   Response Handle(const Request& req);
@@ -71,6 +74,9 @@ class Api {
   Result<Response> Search(const Call& c);
   Result<Response> GetAttachment(const Call& c);
 
+  // Mail (api_mail.cc).
+  Result<Response> IngestMail(const Call& c);
+
   // People (api_people.cc).
   Result<Response> ListCustomers(const Call& c);
   Result<Response> CreateCustomer(const Call& c);
@@ -100,6 +106,7 @@ class Api {
   Authenticator& auth_;
   const Clock& clock_;
   const ApiOptions options_;
+  mail::MailIntake* const intake_;
   Router<Route> router_;
 };
 

@@ -105,7 +105,7 @@ json::value RenderMessage(const Message& m, json::storage_ptr sp) {
   json::array atts(sp);
   for (const auto& a : m.attachments) atts.push_back(RenderAttachment(a, sp));
   json::object o(sp);
-  o.reserve(7);
+  o.reserve(10);
   o.emplace("id", m.id);
   o.emplace("ticket_id", m.ticket_id);
   o.emplace("kind", Name(m.kind));
@@ -113,6 +113,10 @@ json::value RenderMessage(const Message& m, json::storage_ptr sp) {
   o.emplace("body", m.body);
   o.emplace("created_at", Time(m.created_at, sp));
   o.emplace("attachments", std::move(atts));
+  o.emplace("from_address", m.from_address.empty() ? json::value(nullptr)
+                                                    : json::value(m.from_address, sp));
+  o.emplace("html", m.html.empty() ? json::value(nullptr) : json::value(m.html, sp));
+  o.emplace("quoted", m.quoted.empty() ? json::value(nullptr) : json::value(m.quoted, sp));
   return o;
 }
 

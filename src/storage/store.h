@@ -98,6 +98,12 @@ struct CustomerQuery {
   std::optional<CustomerId> after_id;
 };
 
+// Where a message taken in from outside (an email) went.
+struct MessageSource {
+  TicketId ticket_id = 0;
+  domain::MessageId message_id = 0;
+};
+
 // What a committed ticket write produced, as stored.
 struct TicketWrite {
   domain::TicketState state;
@@ -171,6 +177,8 @@ class Store {
   virtual Result<std::vector<domain::Message>> ListMessages(TicketId id, bool include_notes) = 0;
   virtual Result<std::vector<domain::Event>> ListEvents(TicketId id) = 0;
   virtual Result<domain::Handoff> GetHandoff(domain::HandoffId id) = 0;
+  // The message taken in with `source_key` (see NewMessage::source_key), if any.
+  virtual Result<std::optional<MessageSource>> FindMessageSource(std::string_view source_key) = 0;
   // Ranked full-text search over subjects, message bodies (notes included) and customer
   // names/emails; accents folded. Every word must match. The candidates are the newest
   // matches (a bounded number), ranked by relevance: a common word finds the relevant recent

@@ -346,6 +346,13 @@ class PermissionMatrixTest(unittest.TestCase):
             Row("GET", V1 + "/teams", fixed(), agents_only(200)),
             Row("POST", V1 + "/teams", lambda who: {"body": {"name": unique("Team")}},
                 expect(201, 201, 403, 403, 403, 403, 403, 403)),
+            # The mail gateway's endpoint: an admin's token only.
+            Row("POST", V1 + "/mail/inbound",
+                lambda who: {"raw": ("From: Walk In <walk.in@example.org>\r\n"
+                                     "Subject: Hello\r\nMessage-ID: <%s@example.org>\r\n\r\n"
+                                     "Is anyone there?\r\n" % unique("mail")).encode(),
+                             "content_type": "message/rfc822"},
+                expect(201, 403, 403, 403, 403, 403, 403, 403)),
         ]
 
     def send(self, who, method, template, req):

@@ -302,13 +302,16 @@ std::string CustomerSearchText(const Customer& c) {
 Status InsertMessage(Connection& conn, Message& m) {
   SF_RETURN_IF_ERROR(
       conn.Prepare("INSERT INTO messages(ticket_id, kind, author_kind, author_id, body, "
-                   "created_at) VALUES(?,?,?,?,?,?)")
+                   "created_at, from_address, html, quoted) VALUES(?,?,?,?,?,?,?,?,?)")
           .Bind(1, m.ticket_id)
           .Bind(2, Name(m.kind))
           .Bind(3, Name(m.author.kind))
           .Bind(4, m.author.id)
           .Bind(5, m.body)
           .Bind(6, m.created_at.millis)
+          .Bind(7, m.from_address)
+          .Bind(8, m.html)
+          .Bind(9, m.quoted)
           .Run());
   m.id = conn.LastInsertId();
   conn.DeferIndexWrite("INSERT INTO message_search(rowid, body) VALUES(?1, ?2)", m.id, {m.body});
@@ -421,7 +424,23 @@ Result<TicketWrite> WriteChange(Connection& conn, Change change,
     m.author = nm.author;
     m.body = std::move(nm.body);
     m.created_at = t.updated_at;
+    m.from_address = std::move(nm.from_address);
+    m.html = std::move(nm.html);
+    m.quoted = std::move(nm.quoted);
     SF_RETURN_IF_ERROR(InsertMessage(conn, m));
+    if (!nm.source_key.empty()) {
+      Status s = conn.Prepare(
+                         "INSERT INTO message_sources(source_key, ticket_id, message_id) "
+                         "VALUES(?, ?, ?)")
+                     .Bind(1, nm.source_key)
+                     .Bind(2, t.id)
+                     .Bind(3, m.id)
+                     .Run();
+      if (s.code() == StatusCode::kConflict) {
+        return Status::Conflict("a message from " + nm.source_key + " was already taken in");
+      }
+      SF_RETURN_IF_ERROR(s);
+    }
     for (const auto& a : nm.attachments) {
       SF_ASSIGN_OR_RETURN(Attachment att, WriteAttachment(conn, a, m.id, t.id));
       m.attachments.push_back(std::move(att));

@@ -167,6 +167,17 @@ CREATE INDEX tickets_by_owner_newest ON tickets(owner_id, id);
 INSERT INTO message_search(message_search, rank) VALUES('automerge', 16);
 INSERT INTO ticket_search(ticket_search, rank) VALUES('automerge', 16);
 )sql",
+      // 4: email. Messages keep their sender, safe HTML and quoted history; every message taken
+      // in from mail is keyed by its Message-ID (or content hash) so it is taken in once.
+      R"sql(
+ALTER TABLE messages ADD COLUMN from_address TEXT NOT NULL DEFAULT '';
+ALTER TABLE messages ADD COLUMN html TEXT NOT NULL DEFAULT '';
+ALTER TABLE messages ADD COLUMN quoted TEXT NOT NULL DEFAULT '';
+CREATE TABLE message_sources(
+  source_key TEXT PRIMARY KEY,
+  ticket_id INTEGER NOT NULL,
+  message_id INTEGER NOT NULL) WITHOUT ROWID;
+)sql",
   };
   return kMigrations;
 }

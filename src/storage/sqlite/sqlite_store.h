@@ -60,6 +60,7 @@ class SqliteStore final : public Store {
   Result<std::vector<domain::Message>> ListMessages(TicketId id, bool include_notes) override;
   Result<std::vector<domain::Event>> ListEvents(TicketId id) override;
   Result<domain::Handoff> GetHandoff(domain::HandoffId id) override;
+  Result<std::optional<MessageSource>> FindMessageSource(std::string_view source_key) override;
   Result<std::vector<SearchHit>> Search(std::string_view query,
                                         std::optional<domain::TicketStatus> status,
                                         int limit) override;

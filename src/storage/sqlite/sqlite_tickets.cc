@@ -84,6 +84,10 @@ Result<TicketWrite> SqliteStore::CreateTicketImpl(const NewTicket& in,
     first.kind = MessageKind::kCustomer;
     first.body = in.body;
     first.attachments = in.attachments;
+    first.from_address = in.from_address;
+    first.html = in.html;
+    first.quoted = in.quoted;
+    first.source_key = in.source_key;
     Change change = domain::CreateTicket(std::move(t), std::move(first), who, now);
     // The first message is the customer's words, whoever logged them; the event records who.
     change.messages[0].author = Actor{Actor::Kind::kCustomer, customer.id};
@@ -189,8 +193,8 @@ Result<std::vector<Message>> SqliteStore::ListMessages(TicketId id, bool include
   std::vector<Message> out;
   {
     Statement st = conn->Prepare(
-        "SELECT id, kind, author_kind, author_id, body, created_at FROM messages "
-        "WHERE ticket_id = ? ORDER BY id");
+        "SELECT id, kind, author_kind, author_id, body, created_at, from_address, html, quoted "
+        "FROM messages WHERE ticket_id = ? ORDER BY id");
     st.Bind(1, id);
     while (st.Step()) {
       Message m;
@@ -205,6 +209,9 @@ Result<std::vector<Message>> SqliteStore::ListMessages(TicketId id, bool include
       m.author.id = st.Int(3);
       m.body = st.Text(4);
       m.created_at = Timestamp{st.Int(5)};
+      m.from_address = st.Text(6);
+      m.html = st.Text(7);
+      m.quoted = st.Text(8);
       out.push_back(std::move(m));
     }
     SF_RETURN_IF_ERROR(st.status());
@@ -226,6 +233,16 @@ Result<std::vector<Event>> SqliteStore::ListEvents(TicketId id) {
   while (st.Step()) out.push_back(ReadEvent(st));
   SF_RETURN_IF_ERROR(st.status());
   return out;
+}
+
+Result<std::optional<MessageSource>> SqliteStore::FindMessageSource(std::string_view source_key) {
+  auto conn = Read();
+  Statement st =
+      conn->Prepare("SELECT ticket_id, message_id FROM message_sources WHERE source_key = ?");
+  st.Bind(1, source_key);
+  if (st.Step()) return std::optional<MessageSource>(MessageSource{st.Int(0), st.Int(1)});
+  SF_RETURN_IF_ERROR(st.status());
+  return std::optional<MessageSource>();
 }
 
 Result<Handoff> SqliteStore::GetHandoff(HandoffId id) {

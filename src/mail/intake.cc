@@ -1,0 +1,221 @@
+#include "mail/intake.h"
+
+#include <algorithm>
+
+#include "common/crypto.h"
+#include "common/log.h"
+#include "common/text.h"
+#include "domain/ticket_rules.h"
+#include "mail/html_sanitizer.h"
+#include "mail/loop_guard.h"
+#include "mail/parsed_mail.h"
+#include "mail/quoted_text.h"
+
+namespace steadfast::mail {
+
+using domain::Principal;
+
+std::string_view Name(IntakeResult::Outcome outcome) {
+  switch (outcome) {
+    case IntakeResult::Outcome::kNewTicket:
+      return "new_ticket";
+    case IntakeResult::Outcome::kAppended:
+      return "appended";
+    case IntakeResult::Outcome::kDuplicate:
+      return "duplicate";
+    case IntakeResult::Outcome::kBounce:
+      return "bounce";
+  }
+  return "unknown";
+}
+
+namespace {
+
+// The message, ready to store: text split from its quoted history, HTML made safe.
+struct Content {
+  std::string subject;
+  domain::NewMessage message;
+};
+
+// Cuts `text` to at most `max` bytes on a UTF-8 boundary, saying so.
+std::string CutText(std::string text, size_t max) {
+  if (text.size() <= max) return text;
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  text.resize(cut);
+  text += "\n\n[This email was longer; the rest was cut.]";
+  return text;
+}
+
+Content PrepareContent(const ParsedMail& mail, const IntakeOptions& options) {
+  Content c;
+  auto subject = domain::ValidateSubject(mail.subject);
+  c.subject = subject.ok() ? std::move(subject).value() : "(no subject)";
+  std::string text = mail.text.empty() && !mail.html.empty() ? HtmlToText(mail.html) : mail.text;
+  SplitText split = SplitQuotedHistory(text);
+  // The customer's new words first; the quoted history kept apart (shown behind a toggle).
+  const bool has_fresh = !Trim(split.fresh).empty();
+  std::string body = has_fresh ? split.fresh : text;
+  if (Trim(body).empty()) body = "(This email had no text.)";
+  c.message.kind = domain::MessageKind::kCustomer;
+  c.message.body = CutText(std::move(body), options.max_body_bytes);
+  if (has_fresh) c.message.quoted = CutText(split.quoted, options.max_body_bytes);
+  // Inline images are kept as attachments; in the HTML they are dropped for now (their URLs are
+  // only known once stored).
+  if (!mail.html.empty()) c.message.html = SanitizeHtml(mail.html);
+  c.message.from_address = mail.from.email;
+  for (const MailAttachment& a : mail.attachments) {
+    if (a.data.size() > options.max_attachment_bytes) continue;
+    c.message.attachments.push_back(domain::NewAttachment{
+        a.filename.empty() ? "attachment" : a.filename,
+        a.content_type.empty() ? "application/octet-stream" : a.content_type, a.data});
+  }
+  return c;
+}
+
+bool HasEmail(const domain::Customer& c, const std::string& email) {
+  return std::find(c.emails.begin(), c.emails.end(), email) != c.emails.end();
+}
+
+}  // namespace
+
+MailIntake::MailIntake(storage::Store& store, const Clock& clock, IntakeOptions options)
+    : store_(store), clock_(clock), options_(std::move(options)) {}
+
+Result<IntakeResult> MailIntake::Ingest(std::string_view raw) {
+  ParseOptions parse_options;
+  parse_options.max_attachment_bytes = options_.max_attachment_bytes;
+  SF_ASSIGN_OR_RETURN(ParsedMail mail, ParseMail(raw, parse_options));
+
+  const std::string source_key =
+      mail.message_id.empty() ? "sha256:" + Sha256Hex(raw) : "mid:" + mail.message_id;
+  auto duplicate = [&]() -> Result<IntakeResult> {
+    SF_ASSIGN_OR_RETURN(auto seen, store_.FindMessageSource(source_key));
+    if (!seen) return Status::Unavailable("message source vanished; retry");
+    return IntakeResult{IntakeResult::Outcome::kDuplicate, seen->ticket_id, seen->message_id,
+                        "already taken in"};
+  };
+  SF_ASSIGN_OR_RETURN(auto seen, store_.FindMessageSource(source_key));
+  if (seen) return duplicate();
+
+  Content content = PrepareContent(mail, options_);
+  content.message.source_key = source_key;
+
+  if (mail.is_bounce) {
+    // A delivery failure attaches to the ticket of the mail that bounced, as a system message.
+    ParsedMail probe;
+    if (!mail.bounced_message_id.empty()) probe.in_reply_to = {mail.bounced_message_id};
+    ThreadHints hints = FindThreadHints(probe, options_.message_id_domain);
+    for (storage::TicketId id : hints.ticket_ids_from_headers) {
+      domain::NewMessage note = content.message;
+      note.kind = domain::MessageKind::kSystem;
+      note.body = "Delivery failed: " + std::string(Trim(content.message.body));
+      const Timestamp now = clock_.Now();
+      auto w = store_.ModifyTicket(id, [&](const domain::TicketState& s) {
+        return domain::AddMessage(s, Principal::System(), note, false, now);
+      });
+      if (w.ok()) {
+        return IntakeResult{IntakeResult::Outcome::kBounce, id, w->messages.front().id,
+                            "bounce of " + mail.bounced_message_id};
+      }
+      if (w.status().code() == StatusCode::kConflict) {
+        SF_ASSIGN_OR_RETURN(auto again, store_.FindMessageSource(source_key));
+        if (again) return duplicate();
+      }
+      if (w.status().code() != StatusCode::kNotFound) return w.status();
+    }
+    Log(LogLevel::kWarn, "bounce concerns no ticket", {{"message_id", mail.message_id}});
+    return IntakeResult{IntakeResult::Outcome::kBounce, 0, 0, "bounce for no known ticket"};
+  }
+
+  std::string sender = mail.from.email;
+  std::string sender_name = mail.from.name;
+  if (sender.empty() && mail.reply_to) sender = mail.reply_to->email;
+  if (sender.empty()) sender = mail.return_path;
+  sender = AsciiLower(sender);
+  if (!LooksLikeEmail(sender)) {
+    return Status::BadRequest("the message has no usable sender address");
+  }
+  if (!IsSingleLine(sender_name) || sender_name.size() > 200) sender_name.clear();
+  content.message.from_address = sender;
+
+  // Threading: the first ticket the message points at whose customer is the sender.
+  ThreadHints hints =
+      FindThreadHints(mail, options_.message_id_domain, options_.subject_tag_prefix);
+  std::vector<storage::TicketId> candidates = hints.ticket_ids_from_headers;
+  if (hints.ticket_number_from_subject) candidates.push_back(*hints.ticket_number_from_subject);
+  std::string note;
+  for (storage::TicketId id : candidates) {
+    auto state = store_.GetTicket(id);
+    if (!state.ok()) {
+      if (state.status().code() == StatusCode::kNotFound) continue;
+      return state.status();
+    }
+    SF_ASSIGN_OR_RETURN(domain::Customer customer, store_.GetCustomer(state->ticket.customer_id));
+    if (!HasEmail(customer, sender)) {
+      note = "It referred to ticket #" + std::to_string(id) +
+             ", which belongs to another customer, so it was opened on its own.";
+      break;
+    }
+    if (state->ticket.status == domain::TicketStatus::kClosed) {
+      note = "It replied to ticket #" + std::to_string(id) + ", which is closed.";
+      break;
+    }
+    bool shares = false;
+    if (customer.company_id) {
+      SF_ASSIGN_OR_RETURN(domain::Company company, store_.GetCompany(*customer.company_id));
+      shares = company.shares_tickets;
+    }
+    const Principal who = Principal::ForCustomer(customer, shares);
+    const Timestamp now = clock_.Now();
+    auto w = store_.ModifyTicket(id, [&](const domain::TicketState& s) {
+      return domain::AddMessage(s, who, content.message, false, now);
+    });
+    if (w.ok()) {
+      return IntakeResult{IntakeResult::Outcome::kAppended, id, w->messages.front().id,
+                          "threaded to #" + std::to_string(id)};
+    }
+    if (w.status().code() == StatusCode::kConflict) {
+      SF_ASSIGN_OR_RETURN(auto again, store_.FindMessageSource(source_key));
+      if (again) return duplicate();
+      note = "It replied to ticket #" + std::to_string(id) + ", which could not take it (" +
+             w.status().message() + ").";
+      break;
+    }
+    return w.status();
+  }
+
+  domain::NewTicket t;
+  t.subject = content.subject;
+  t.body = content.message.body;
+  t.channel = domain::Channel::kEmail;
+  t.attachments = content.message.attachments;
+  t.from_address = content.message.from_address;
+  t.html = content.message.html;
+  t.quoted = content.message.quoted;
+  t.source_key = source_key;
+  auto w = store_.CreateTicket(t, storage::CustomerRef{sender, sender_name}, Principal::System());
+  if (!w.ok()) {
+    if (w.status().code() == StatusCode::kConflict) {
+      SF_ASSIGN_OR_RETURN(auto again, store_.FindMessageSource(source_key));
+      if (again) return duplicate();
+    }
+    return w.status();
+  }
+  const storage::TicketId id = w->state.ticket.id;
+  if (!note.empty()) {
+    const Timestamp now = clock_.Now();
+    domain::NewMessage system{domain::MessageKind::kSystem, {}, note, {}, "", "", "", ""};
+    SF_RETURN_IF_ERROR(store_
+                           .ModifyTicket(id,
+                                         [&](const domain::TicketState& s) {
+                                           return domain::AddMessage(s, Principal::System(), system,
+                                                                     false, now);
+                                         })
+                           .status());
+  }
+  return IntakeResult{IntakeResult::Outcome::kNewTicket, id, w->messages.front().id,
+                      note.empty() ? "new ticket" : note};
+}
+
+}  // namespace steadfast::mail

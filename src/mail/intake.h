@@ -1,0 +1,59 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "storage/store.h"
+
+namespace steadfast::mail {
+
+struct IntakeOptions {
+  std::string message_id_domain = "steadfast.invalid";  // The domain of our own Message-IDs.
+  std::string subject_tag_prefix = "[#";                // "[#123]" in a subject threads.
+  size_t max_attachment_bytes = 10 * 1024 * 1024;
+  size_t max_body_bytes = 256 * 1024;  // Longer text is cut, with a note.
+};
+
+struct IntakeResult {
+  enum class Outcome {
+    kNewTicket,  // A ticket was opened.
+    kAppended,   // Added to an existing ticket as the customer's message.
+    kDuplicate,  // Already taken in (same Message-ID, or same bytes without one).
+    kBounce,     // A delivery failure, recorded on the ticket it concerns (if found).
+  };
+  Outcome outcome = Outcome::kNewTicket;
+  storage::TicketId ticket_id = 0;  // 0 for a bounce that concerns no ticket.
+  domain::MessageId message_id = 0;
+  std::string note;  // Why it went where it went, for logs.
+};
+
+std::string_view Name(IntakeResult::Outcome outcome);
+
+// Takes email into tickets: parse → de-duplicate → thread → store, in one transaction with the
+// message's source key, so a message is taken in exactly once even when an MTA retries or two
+// mailboxes deliver it.
+//
+// Threading: our own Message-ID in In-Reply-To/References, then the subject tag, else a new
+// ticket. A message is added to a ticket only when it comes from that ticket's customer (any of
+// their addresses); from anyone else it opens a ticket of its own, with a note of the ticket it
+// pointed at, so a forged header can never put words in another customer's ticket.
+//
+// Thread-safe.
+class MailIntake {
+ public:
+  MailIntake(storage::Store& store, const Clock& clock, IntakeOptions options);
+
+  // Ok only after the change is durably committed (or it had already been: kDuplicate).
+  // BadRequest for input that can never be taken in (not a message, no sender): do not retry.
+  // Unavailable (or any other error) is temporary: retry later.
+  Result<IntakeResult> Ingest(std::string_view raw);
+
+ private:
+  storage::Store& store_;
+  const Clock& clock_;
+  const IntakeOptions options_;
+};
+
+}  // namespace steadfast::mail
