@@ -9,6 +9,13 @@ namespace steadfast {
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool IsValidUtf8(std::string_view s);
 
+// Length of the well-formed UTF-8 sequence starting at s[i] (1 for ASCII), or 0 when the bytes
+// there are not one. REQUIRES: i < s.size().
+size_t Utf8SequenceLength(std::string_view s, size_t i);
+
+// Appends `s` escaped for HTML text and quoted attribute values (& < > " ' `).
+void AppendHtmlEscaped(std::string& out, std::string_view s);
+
 // Removes ASCII whitespace from both ends.
 std::string_view Trim(std::string_view s);
 

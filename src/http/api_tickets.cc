@@ -406,34 +406,15 @@ namespace {
 // "[[word]]" markers from the store become <mark>; everything else is HTML-escaped.
 std::string SnippetHtml(std::string_view snippet) {
   std::string out;
-  for (size_t i = 0; i < snippet.size(); ++i) {
-    if (snippet.compare(i, 2, "[[") == 0) {
-      out += "<mark>";
-      ++i;
-    } else if (snippet.compare(i, 2, "]]") == 0) {
-      out += "</mark>";
-      ++i;
-    } else {
-      switch (snippet[i]) {
-        case '<':
-          out += "&lt;";
-          break;
-        case '>':
-          out += "&gt;";
-          break;
-        case '&':
-          out += "&amp;";
-          break;
-        case '"':
-          out += "&quot;";
-          break;
-        case '\'':
-          out += "&#39;";
-          break;
-        default:
-          out += snippet[i];
-      }
-    }
+  size_t pos = 0;
+  while (pos < snippet.size()) {
+    const size_t open = snippet.find("[[", pos);
+    const size_t close = snippet.find("]]", pos);
+    const size_t next = std::min(open, close);
+    AppendHtmlEscaped(out, snippet.substr(pos, next - pos));
+    if (next == std::string_view::npos) break;
+    out += next == open ? "<mark>" : "</mark>";
+    pos = next + 2;
   }
   return out;
 }

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/text.h"
 namespace steadfast::mail {
 namespace {
 
@@ -60,56 +61,11 @@ std::string_view CutUtf8(std::string_view s, size_t max) {
   return s.substr(0, end);
 }
 
-void AppendEscapedText(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      default:
-        out += c;
-    }
-  }
-}
-
-void AppendEscapedAttribute(std::string& out, std::string_view value) {
-  for (char c : value) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      case '`':
-        out += "&#96;";
-        break;
-      default:
-        out += c;
-    }
-  }
-}
-
 void AppendAttribute(std::string& out, std::string_view name, std::string_view value) {
   out += ' ';
   out += name;
   out += "=\"";
-  AppendEscapedAttribute(out, value);
+  AppendHtmlEscaped(out, value);
   out += '"';
 }
 
@@ -607,7 +563,7 @@ class Sanitizer {
     }
     if (IsTextLike(node)) {
       if (!(node->parent != nullptr && node->parent->type == GUMBO_NODE_DOCUMENT)) {
-        AppendEscapedText(out_, node->v.text.text);
+        AppendHtmlEscaped(out_, node->v.text.text);
       }
       return false;
     }

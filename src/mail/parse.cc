@@ -85,36 +85,6 @@ void AppendCodePoint(uint32_t cp, std::string* out) {
   }
 }
 
-// Length of the well-formed UTF-8 sequence starting at s[i] (1 for ASCII), or 0 when the bytes
-// there are not one (the same rules as IsValidUtf8).
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) return 1;
-  size_t n;
-  uint32_t cp;
-  if ((c & 0xE0) == 0xC0) {
-    n = 1;
-    cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 2;
-    cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 3;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (s.size() - i < n + 1) return 0;
-  for (size_t k = 1; k <= n; ++k) {
-    const auto cc = static_cast<unsigned char>(s[i + k]);
-    if ((cc & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000)) return 0;
-  if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n + 1;
-}
-
 struct Utf8Scan {
   size_t invalid = 0;    // Bytes that are not part of a well-formed sequence.
   size_t multibyte = 0;  // Well-formed sequences of two bytes or more.
