@@ -21,6 +21,7 @@
 #include "http/auth.h"
 #include "http/server.h"
 #include "mail/intake.h"
+#include "mail/sender.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace steadfast::app {
@@ -155,6 +156,25 @@ Status RunServe(const ServeOptions& o) {
   intake_options.max_attachment_bytes = config.max_attachment_bytes;
   intake_options.max_body_bytes = config.max_message_bytes;
   mail::MailIntake intake(*store, clock, intake_options);
+  mail::SenderOptions sender_options;
+  sender_options.smtp_url = config.smtp_url;
+  sender_options.starttls = config.smtp_starttls;
+  sender_options.username = config.smtp_user;
+  if (!config.smtp_password_file.empty()) {
+    SF_ASSIGN_OR_RETURN(sender_options.password,
+                        ReadSecretFile(config.smtp_password_file, "smtp_password_file"));
+  }
+  sender_options.from_address =
+      config.smtp_from.empty() ? "support@" + config.mail_domain : config.smtp_from;
+  sender_options.from_name = config.smtp_from_name;
+  sender_options.message_id_domain = config.mail_domain;
+  sender_options.subject_tag_prefix = config.mail_subject_tag;
+  sender_options.retry_base_ms = static_cast<int64_t>(config.smtp_retry_seconds) * 1000;
+  mail::MailSender sender(*store, clock, sender_options);
+  if (config.smtp_url.empty()) {
+    Log(LogLevel::kWarn, "smtp_url is not set: agent replies are queued, not emailed");
+  }
+  sender.Start();
   http::Api api(*store, auth, clock, api_options, &intake);
 
   http::ServerOptions server_options;
@@ -175,6 +195,7 @@ Status RunServe(const ServeOptions& o) {
   sigwait(&stop_signals, &sig);
   Log(LogLevel::kInfo, "stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
   server.Stop();  // Finishes in-flight requests; their writes have committed before they answer.
+  sender.Stop();
   const auto stats = store->writer_stats();
   Log(LogLevel::kInfo, "writer",
       {{"groups", std::to_string(stats.groups)},

@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include "common/text.h"
+
 extern char** environ;
 
 namespace steadfast::app {
@@ -70,6 +72,29 @@ Status Apply(Config& c, const std::string& key, const std::string& value, std::s
     c.mail_domain = value;
     return Status::Ok();
   }
+  if (key == "smtp_url") {
+    if (!value.empty() && value.rfind("smtp://", 0) != 0 && value.rfind("smtps://", 0) != 0) {
+      return Status::InvalidArgument(std::string(field), "must start with smtp:// or smtps://");
+    }
+    c.smtp_url = value;
+    return Status::Ok();
+  }
+  if (key == "smtp_starttls") return SetBool(value, field, &c.smtp_starttls);
+  if (key == "smtp_from") {
+    if (!value.empty() && !LooksLikeEmail(value)) {
+      return Status::InvalidArgument(std::string(field), "must be an email address");
+    }
+    c.smtp_from = value;
+    return Status::Ok();
+  }
+  if (key == "smtp_from_name" || key == "smtp_user" || key == "smtp_password_file") {
+    if (!IsSingleLine(value)) return Status::InvalidArgument(std::string(field), "one line only");
+    (key == "smtp_from_name" ? c.smtp_from_name
+     : key == "smtp_user"    ? c.smtp_user
+                             : c.smtp_password_file) = value;
+    return Status::Ok();
+  }
+  if (key == "smtp_retry_seconds") return SetSize(value, field, &c.smtp_retry_seconds);
   if (key == "mail_subject_tag") {
     if (value.empty() || value.size() > 16 || value.find_first_of(" \t\r\n") != std::string::npos) {
       return Status::InvalidArgument(std::string(field), "must be 1-16 characters without spaces");

@@ -23,6 +23,14 @@ struct Config {
   // The domain of the Message-IDs on our outgoing mail; replies carrying them thread.
   std::string mail_domain = "steadfast.invalid";  // STEADFAST_MAIL_DOMAIN
   std::string mail_subject_tag = "[#";            // STEADFAST_MAIL_SUBJECT_TAG: "[#123]"
+  // Outgoing mail (agent replies). Empty smtp_url: replies stay queued until it is set.
+  std::string smtp_url;                    // STEADFAST_SMTP_URL: smtp://host:25, smtps://host:465
+  bool smtp_starttls = false;              // STEADFAST_SMTP_STARTTLS
+  std::string smtp_from;                   // STEADFAST_SMTP_FROM: support@help.example.com
+  std::string smtp_from_name = "Support";  // STEADFAST_SMTP_FROM_NAME
+  std::string smtp_user;                   // STEADFAST_SMTP_USER
+  std::string smtp_password_file;          // STEADFAST_SMTP_PASSWORD_FILE
+  size_t smtp_retry_seconds = 60;          // STEADFAST_SMTP_RETRY_SECONDS: first retry; doubles
 };
 
 // Loads `path` (if given) over the defaults, then applies `env` (name → value) overrides.

@@ -104,6 +104,15 @@ struct MessageSource {
   domain::MessageId message_id = 0;
 };
 
+// An agent reply waiting to be emailed to the customer.
+struct OutboxItem {
+  int64_t id = 0;
+  TicketId ticket_id = 0;
+  domain::MessageId message_id = 0;
+  int attempts = 0;               // Tries before this one.
+  std::string header_message_id;  // The Message-ID this email goes out with (kept across tries).
+};
+
 // What a committed ticket write produced, as stored.
 struct TicketWrite {
   domain::TicketState state;
@@ -195,6 +204,20 @@ class Store {
   // Inserts every ticket with its messages, events and search rows; fills in the ids.
   // InvalidArgument if a ticket names a customer that does not exist.
   virtual Status BulkInsertTickets(std::vector<BulkTicket>& tickets) = 0;
+
+  // Outgoing email. Every agent reply is queued in the same transaction as the reply.
+  // Claims up to `limit` items due at `now`, leasing them until `lease_until` (a crashed sender's
+  // items come back then) and fixing each one's Message-ID from `make_message_id(item)` on first
+  // claim. Safe to call from several senders: an item is claimed by one.
+  virtual Result<std::vector<OutboxItem>> ClaimOutbox(
+      Timestamp now, Timestamp lease_until, int limit,
+      const std::function<std::string(const OutboxItem&)>& make_message_id) = 0;
+  // Records a try: sent, or failed with `error` — retried at `retry_at`, or given up when
+  // `retry_at` is absent.
+  virtual Status FinishOutbox(int64_t id, bool sent, std::string_view error,
+                              std::optional<Timestamp> retry_at, Timestamp now) = 0;
+  // The Message-ID of the newest email we took in or sent on a ticket (for In-Reply-To).
+  virtual Result<std::vector<std::string>> ThreadMessageIds(TicketId id) = 0;
 
   // Attachments: metadata, then the bytes by content hash.
   virtual Result<domain::Attachment> GetAttachment(domain::AttachmentId id) = 0;

@@ -178,6 +178,22 @@ CREATE TABLE message_sources(
   ticket_id INTEGER NOT NULL,
   message_id INTEGER NOT NULL) WITHOUT ROWID;
 )sql",
+      // 5: outgoing email. Every agent reply is queued here in the same transaction as the
+      // reply; the sender claims due rows, and records what happened.
+      R"sql(
+CREATE TABLE outbox(
+  id INTEGER PRIMARY KEY,
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  header_message_id TEXT NOT NULL DEFAULT '',
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  sent_at INTEGER);
+CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+)sql",
   };
   return kMigrations;
 }

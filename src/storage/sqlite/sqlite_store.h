@@ -67,6 +67,12 @@ class SqliteStore final : public Store {
   Result<std::vector<CustomerId>> BulkInsertCustomers(
       const std::vector<NewCustomer>& customers) override;
   Status BulkInsertTickets(std::vector<BulkTicket>& tickets) override;
+  Result<std::vector<OutboxItem>> ClaimOutbox(
+      Timestamp now, Timestamp lease_until, int limit,
+      const std::function<std::string(const OutboxItem&)>& make_message_id) override;
+  Status FinishOutbox(int64_t id, bool sent, std::string_view error,
+                      std::optional<Timestamp> retry_at, Timestamp now) override;
+  Result<std::vector<std::string>> ThreadMessageIds(TicketId id) override;
   Result<domain::Attachment> GetAttachment(domain::AttachmentId id) override;
   Result<std::string> ReadBlob(std::string_view sha256) override;
 

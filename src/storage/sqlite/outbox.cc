@@ -1,0 +1,83 @@
+// The outbox half of SqliteStore: queued email for agent replies.
+#include "storage/sqlite/sqlite_store.h"
+#include "storage/sqlite/write_helpers.h"
+
+namespace steadfast::storage::sqlite {
+
+Result<std::vector<OutboxItem>> SqliteStore::ClaimOutbox(
+    Timestamp now, Timestamp lease_until, int limit,
+    const std::function<std::string(const OutboxItem&)>& make_message_id) {
+  return WriteResult<std::vector<OutboxItem>>(
+      *writer_, [&](Connection& c) -> Result<std::vector<OutboxItem>> {
+        std::vector<OutboxItem> items;
+        {
+          // 'sending' rows whose lease ran out belong to a sender that died: take them back.
+          Statement st = c.Prepare(
+              "SELECT id, ticket_id, message_id, attempts, header_message_id FROM outbox"
+              " WHERE state IN ('queued', 'sending') AND next_attempt_at <= ?"
+              " ORDER BY next_attempt_at LIMIT ?");
+          st.Bind(1, now.millis).Bind(2, int64_t{limit});
+          while (st.Step()) {
+            items.push_back(OutboxItem{st.Int(0), st.Int(1), st.Int(2), static_cast<int>(st.Int(3)),
+                                       st.Text(4)});
+          }
+          SF_RETURN_IF_ERROR(st.status());
+        }
+        for (OutboxItem& item : items) {
+          if (item.header_message_id.empty()) item.header_message_id = make_message_id(item);
+          SF_RETURN_IF_ERROR(c.Prepare("UPDATE outbox SET state = 'sending', next_attempt_at = ?,"
+                                       " header_message_id = ? WHERE id = ?")
+                                 .Bind(1, lease_until.millis)
+                                 .Bind(2, item.header_message_id)
+                                 .Bind(3, item.id)
+                                 .Run());
+        }
+        return items;
+      });
+}
+
+Status SqliteStore::FinishOutbox(int64_t id, bool sent, std::string_view error,
+                                 std::optional<Timestamp> retry_at, Timestamp now) {
+  return writer_->Run([&](Connection& c) -> Status {
+    if (sent) {
+      return c
+          .Prepare(
+              "UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?,"
+              " last_error = '' WHERE id = ?")
+          .Bind(1, now.millis)
+          .Bind(2, id)
+          .Run();
+    }
+    return c
+        .Prepare(
+            "UPDATE outbox SET state = ?, attempts = attempts + 1, next_attempt_at = ?,"
+            " last_error = ? WHERE id = ?")
+        .Bind(1, std::string_view(retry_at ? "queued" : "failed"))
+        .Bind(2, retry_at ? retry_at->millis : now.millis)
+        .Bind(3, error)
+        .Bind(4, id)
+        .Run();
+  });
+}
+
+Result<std::vector<std::string>> SqliteStore::ThreadMessageIds(TicketId id) {
+  auto conn = Read();
+  std::vector<std::string> out;
+  {
+    Statement st = conn->Prepare(
+        "SELECT substr(s.source_key, 5) FROM message_sources s"
+        " WHERE s.ticket_id = ? AND s.source_key LIKE 'mid:%' ORDER BY s.message_id");
+    st.Bind(1, id);
+    while (st.Step()) out.push_back(st.Text(0));
+    SF_RETURN_IF_ERROR(st.status());
+  }
+  Statement st = conn->Prepare(
+      "SELECT header_message_id FROM outbox WHERE ticket_id = ? AND state = 'sent'"
+      " AND header_message_id <> '' ORDER BY message_id");
+  st.Bind(1, id);
+  while (st.Step()) out.push_back(st.Text(0));
+  SF_RETURN_IF_ERROR(st.status());
+  return out;
+}
+
+}  // namespace steadfast::storage::sqlite

@@ -1,0 +1,165 @@
+"""Email out: agent replies reach a real SMTP server (aiosmtpd from Debian) with threading
+headers, the customer's answer threads back by those headers, and a refusing or absent server
+means retries, not loss.
+"""
+
+import email
+import email.policy
+import mailbox
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+V1 = "/api/v1"
+PYTHON = "/usr/bin/python3"
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Sink:
+    """aiosmtpd storing every message it accepts in a Maildir."""
+
+    def __init__(self, port, maildir):
+        self.port, self.maildir, self.proc = port, maildir, None
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [PYTHON, "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:%d" % self.port,
+             "-c", "aiosmtpd.handlers.Mailbox", self.maildir],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(200):  # Until it listens (bounded).
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("SMTP sink did not start")
+
+    def stop(self):
+        if self.proc:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+            self.proc = None
+
+    def messages(self):
+        box = mailbox.Maildir(self.maildir, factory=None, create=True)
+        out = []
+        for key in box.keys():
+            with box.get_file(key) as f:
+                out.append(email.message_from_binary_file(f, policy=email.policy.default))
+        return out
+
+
+class MailOutTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="steadfast-smtp-")
+        cls.sink = Sink(free_port(), os.path.join(cls.tmp, "Maildir"))
+        cls.sink.start()
+        env = {"STEADFAST_SMTP_URL": "smtp://127.0.0.1:%d" % cls.sink.port,
+               "STEADFAST_SMTP_FROM": "support@help.example",
+               "STEADFAST_SMTP_FROM_NAME": "Acme Support",
+               "STEADFAST_MAIL_DOMAIN": "help.example",
+               "STEADFAST_SMTP_RETRY_SECONDS": "1"}
+        cls.server = harness.Server(env=env).start()
+        cls.token = cls.server.token(agent=harness.ADMIN_EMAIL)
+        cls.api = cls.server.client(cls.token)
+        cls.token_file = os.path.join(cls.tmp, "token")
+        with open(cls.token_file, "w") as f:
+            f.write(cls.token)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.api.close()
+        cls.server.cleanup()
+        cls.sink.stop()
+
+    def mailgate(self, raw):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("STEADFAST_")}
+        p = subprocess.run([harness.BINARY, "mailgate", "--url",
+                            "http://127.0.0.1:%d" % self.server.port, "--token-file",
+                            self.token_file], input=raw, capture_output=True, env=env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+
+    def ticket_of(self, address):
+        r = self.api.get(V1 + "/customers?email=" + address)
+        cid = r.json()["items"][0]["id"]
+        return self.api.get(V1 + "/customers/%d/tickets" % cid).json()["items"]
+
+    def wait_for_mail(self, to, count, seconds=30):
+        """Polls the sink (bounded) until `count` messages to `to` arrived."""
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            got = [m for m in self.sink.messages() if to in str(m["To"])]
+            if len(got) >= count:
+                return got
+            time.sleep(0.1)
+        self.fail("no mail to %s after %d s" % (to, seconds))
+
+    def test_reply_is_mailed_with_threading_headers_and_the_answer_threads_back(self):
+        self.mailgate(b"From: Rita Ora <rita@shop.example>\r\nSubject: Order 77 missing\r\n"
+                      b"Message-ID: <rita-1@shop.example>\r\n\r\nWhere is it?\r\n")
+        t = self.ticket_of("rita@shop.example")[0]
+        r = self.api.post(V1 + "/tickets/%d/messages" % t["id"],
+                          {"kind": "reply", "body": "Hi Rita, it left today.\nTracking: ZX9."})
+        self.assertEqual(r.status, 201, r)
+        mail = self.wait_for_mail("rita@shop.example", 1)[0]
+        self.assertEqual(mail["To"].addresses[0].addr_spec, "rita@shop.example")
+        self.assertEqual(mail["From"].addresses[0].addr_spec, "support@help.example")
+        self.assertIn("Acme Support", mail["From"].addresses[0].display_name)
+        self.assertIn("[#%d]" % t["id"], mail["Subject"])
+        self.assertTrue(mail["Message-ID"].endswith("@help.example>"), mail["Message-ID"])
+        self.assertEqual(mail["In-Reply-To"], "<rita-1@shop.example>")
+        self.assertEqual(mail.get_content().replace("\r\n", "\n").strip(),
+                         "Hi Rita, it left today.\nTracking: ZX9.")
+
+        # Rita answers her mail client's way: no tag in the subject, only the headers.
+        answer = ("From: Rita Ora <rita@shop.example>\r\nSubject: Re: Your order\r\n"
+                  "Message-ID: <rita-2@shop.example>\r\nIn-Reply-To: %s\r\n\r\nThanks!\r\n"
+                  % mail["Message-ID"]).encode()
+        self.mailgate(answer)
+        self.assertEqual(len(self.ticket_of("rita@shop.example")), 1)
+        msgs = self.api.get(V1 + "/tickets/%d/messages" % t["id"]).json()["items"]
+        self.assertEqual(msgs[-1]["body"].strip(), "Thanks!")
+
+    def test_an_absent_server_means_retries_not_loss(self):
+        self.mailgate(b"From: sam@later.example\r\nSubject: Retry me\r\n"
+                      b"Message-ID: <sam-1@later.example>\r\n\r\nHello\r\n")
+        t = self.ticket_of("sam@later.example")[0]
+        self.sink.stop()
+        try:
+            r = self.api.post(V1 + "/tickets/%d/messages" % t["id"],
+                              {"kind": "reply", "body": "We are on it."})
+            self.assertEqual(r.status, 201, r)
+            time.sleep(1.5)  # Let the sender fail at least once (not an assertion on timing).
+        finally:
+            self.sink.start()
+        mail = self.wait_for_mail("sam@later.example", 1)
+        self.assertEqual(len(mail), 1)
+
+    def test_notes_are_never_mailed(self):
+        self.mailgate(b"From: nina@quiet.example\r\nSubject: Private\r\n"
+                      b"Message-ID: <nina-1@quiet.example>\r\n\r\nHi\r\n")
+        t = self.ticket_of("nina@quiet.example")[0]
+        self.api.post(V1 + "/tickets/%d/messages" % t["id"], {"kind": "note", "body": "internal"})
+        self.api.post(V1 + "/tickets/%d/messages" % t["id"], {"kind": "reply", "body": "public"})
+        mails = self.wait_for_mail("nina@quiet.example", 1)
+        self.assertEqual(len(mails), 1)
+        self.assertIn("public", mails[0].get_content())
+
+
+if __name__ == "__main__":
+    harness.main()
