@@ -9,17 +9,25 @@
 #include <vector>
 
 #include "common/text.h"
+#include "mail/html_nesting.h"
+#include "mail/html_urls.h"
+
 namespace steadfast::mail {
 namespace {
+
+using internal::BoundNesting;
+using internal::CleanUrl;
+using internal::IsDimension;
+using internal::IsListType;
+using internal::IsSmallNumber;
+using internal::IsWord;
+using internal::PercentDecode;
+using internal::SafeHref;
+using internal::SchemeOf;
 
 // Elements nested deeper than this in the output are flattened: their text is kept, their tags
 // are not. The tree walks below are iterative, so this bounds the output, not the stack.
 constexpr int kMaxOutputDepth = 256;
-
-// Gumbo's tree builder scans the stack of open elements for many start tags, so parse time grows
-// with the square of the nesting depth (200 KB of "<div>" takes seconds). Start tags that would
-// open an element deeper than this are removed before parsing; see BoundNesting.
-constexpr int kMaxParseDepth = 512;
 
 // Larger bodies are cut at this size before parsing: a bound on Gumbo's time and memory. Real
 // mail HTML is far smaller; the raw message is kept elsewhere, only this rendering is cut.
@@ -28,26 +36,7 @@ constexpr size_t kMaxHtmlBytes = 2 * 1024 * 1024;
 // ---------------------------------------------------------------------------------------------
 // Small text helpers.
 
-bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
-char AsciiToLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 bool IsHtmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (AsciiToLower(a[i]) != AsciiToLower(b[i])) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
-}
 
 // Cuts `s` to at most `max` bytes without splitting a UTF-8 sequence.
 std::string_view CutUtf8(std::string_view s, size_t max) {
@@ -67,167 +56,6 @@ void AppendAttribute(std::string& out, std::string_view name, std::string_view v
   out += "=\"";
   AppendHtmlEscaped(out, value);
   out += '"';
-}
-
-// ---------------------------------------------------------------------------------------------
-// Pre-parse nesting bound.
-
-bool IsUncountedTag(std::string_view name) {
-  // Void elements never stay open; the others are closed implicitly by their next sibling, so
-  // runs of them (unclosed <p> or <li>, common in generated mail) do not nest.
-  static constexpr std::string_view kUncounted[] = {
-      "area",  "base",  "basefont", "bgsound",  "br",     "col",      "embed",
-      "frame", "hr",    "image",    "img",      "input",  "keygen",   "link",
-      "meta",  "param", "source",   "track",    "wbr",    "menuitem", "p",
-      "li",    "dt",    "dd",       "tr",       "td",     "th",       "thead",
-      "tbody", "tfoot", "caption",  "colgroup", "option", "optgroup", "rb",
-      "rt",    "rp",    "rtc",      "html",     "head",   "body"};
-  for (std::string_view u : kUncounted) {
-    if (EqualsIgnoreCase(name, u)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-bool IsRawTextTag(std::string_view name) {
-  static constexpr std::string_view kRawText[] = {"script",  "style",    "xmp",      "iframe",
-                                                  "noembed", "noframes", "textarea", "title"};
-  for (std::string_view r : kRawText) {
-    if (EqualsIgnoreCase(name, r)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-// Returns the index just past the '>' that ends the tag whose name ends at `i`, honouring quoted
-// attribute values; html.size() if the tag is not closed.
-size_t SkipTagAttributes(std::string_view html, size_t i) {
-  bool after_equals = false;
-  while (i < html.size()) {
-    char c = html[i];
-    if (c == '>') {
-      return i + 1;
-    }
-    if (c == '=') {
-      after_equals = true;
-      ++i;
-      continue;
-    }
-    if (IsHtmlSpace(c)) {
-      ++i;
-      continue;
-    }
-    if (after_equals && (c == '"' || c == '\'')) {
-      size_t close = html.find(c, i + 1);
-      if (close == std::string_view::npos) {
-        return html.size();
-      }
-      i = close + 1;
-    } else {
-      ++i;
-    }
-    after_equals = false;
-  }
-  return html.size();
-}
-
-// A rough tokenizer, good enough to estimate how deep the start tags nest. Start tags beyond
-// kMaxParseDepth are removed, with as many end tags after them. It only decides which tags Gumbo
-// sees; whatever it gets wrong costs fidelity on hostile input, never safety, because the
-// allow-list serializer still writes every byte of the output.
-std::string BoundNesting(std::string_view html) {
-  if (static_cast<size_t>(std::count(html.begin(), html.end(), '<')) <= kMaxParseDepth) {
-    return std::string(html);
-  }
-  std::string out;
-  out.reserve(html.size());
-  int depth = 0;
-  int removed = 0;
-  size_t i = 0;
-  while (i < html.size()) {
-    size_t lt = html.find('<', i);
-    if (lt == std::string_view::npos) {
-      out.append(html.substr(i));
-      break;
-    }
-    out.append(html.substr(i, lt - i));
-    i = lt;
-    std::string_view rest = html.substr(i);
-    if (rest.substr(0, 4) == "<!--") {
-      size_t end = html.find("-->", i + 4);
-      size_t stop = end == std::string_view::npos ? html.size() : end + 3;
-      out.append(html.substr(i, stop - i));
-      i = stop;
-      continue;
-    }
-    if (rest.size() >= 2 && (rest[1] == '!' || rest[1] == '?')) {
-      size_t end = html.find('>', i + 2);
-      size_t stop = end == std::string_view::npos ? html.size() : end + 1;
-      out.append(html.substr(i, stop - i));
-      i = stop;
-      continue;
-    }
-    bool end_tag = rest.size() >= 3 && rest[1] == '/' && IsAsciiAlpha(rest[2]);
-    bool start_tag = rest.size() >= 2 && IsAsciiAlpha(rest[1]);
-    if (!end_tag && !start_tag) {
-      out += '<';
-      ++i;
-      continue;
-    }
-    size_t name_begin = i + (end_tag ? 2 : 1);
-    size_t name_end = name_begin;
-    while (name_end < html.size() && !IsHtmlSpace(html[name_end]) && html[name_end] != '/' &&
-           html[name_end] != '>') {
-      ++name_end;
-    }
-    std::string_view name = html.substr(name_begin, name_end - name_begin);
-    size_t tag_end = SkipTagAttributes(html, name_end);
-    std::string_view tag = html.substr(i, tag_end - i);
-    i = tag_end;
-    if (end_tag) {
-      if (IsUncountedTag(name) || IsRawTextTag(name)) {
-        out.append(tag);
-      } else if (removed > 0) {
-        --removed;
-      } else {
-        depth = std::max(0, depth - 1);
-        out.append(tag);
-      }
-      continue;
-    }
-    if (EqualsIgnoreCase(name, "plaintext")) {
-      out.append(tag);
-      out.append(html.substr(i));
-      break;
-    }
-    if (IsRawTextTag(name)) {
-      // Copy the raw text through to its end tag, which the next round copies.
-      out.append(tag);
-      size_t close = i;
-      while (true) {
-        close = html.find("</", close);
-        if (close == std::string_view::npos || StartsWithIgnoreCase(html.substr(close + 2), name)) {
-          break;
-        }
-        close += 2;
-      }
-      size_t stop = close == std::string_view::npos ? html.size() : close;
-      out.append(html.substr(i, stop - i));
-      i = stop;
-      continue;
-    }
-    if (IsUncountedTag(name)) {
-      out.append(tag);
-    } else if (depth >= kMaxParseDepth) {
-      ++removed;
-    } else {
-      ++depth;
-      out.append(tag);
-    }
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -416,29 +244,6 @@ bool IsVoid(GumboTag tag) {
   return tag == GUMBO_TAG_BR || tag == GUMBO_TAG_HR || tag == GUMBO_TAG_IMG || tag == GUMBO_TAG_COL;
 }
 
-// 1 to 5 digits, optionally followed by '%'.
-bool IsDimension(std::string_view v) {
-  if (!v.empty() && v.back() == '%') {
-    v.remove_suffix(1);
-  }
-  return !v.empty() && v.size() <= 5 && std::all_of(v.begin(), v.end(), IsAsciiDigit);
-}
-
-bool IsSmallNumber(std::string_view v) {
-  if (!v.empty() && v.front() == '-') {
-    v.remove_prefix(1);
-  }
-  return !v.empty() && v.size() <= 5 && std::all_of(v.begin(), v.end(), IsAsciiDigit);
-}
-
-bool IsWord(std::string_view v) {
-  return !v.empty() && v.size() <= 16 && std::all_of(v.begin(), v.end(), IsAsciiAlpha);
-}
-
-bool IsListType(std::string_view v) {
-  return v == "1" || v == "a" || v == "A" || v == "i" || v == "I";
-}
-
 bool IsFreeText(std::string_view) { return true; }
 
 struct AttributeRule {
@@ -481,76 +286,6 @@ bool AttributeAllowed(GumboTag tag, std::string_view name, std::string_view valu
     }
   }
   return false;
-}
-
-// The URL as a browser would read it: ASCII whitespace and control characters stripped from both
-// ends, tab, CR and LF removed everywhere (the URL standard ignores them, which is how
-// "java&#9;script:" works), other control characters removed too, and inner spaces encoded.
-std::string CleanUrl(std::string_view raw) {
-  auto is_junk = [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7F; };
-  while (!raw.empty() && is_junk(raw.front())) {
-    raw.remove_prefix(1);
-  }
-  while (!raw.empty() && is_junk(raw.back())) {
-    raw.remove_suffix(1);
-  }
-  std::string url;
-  url.reserve(raw.size());
-  for (char c : raw) {
-    if (c == ' ') {
-      url += "%20";
-    } else if (!is_junk(c)) {
-      url += c;
-    }
-  }
-  return url;
-}
-
-// The lower-cased scheme of `url` (without ':'), or "" when it has none.
-std::string SchemeOf(std::string_view url) {
-  size_t colon = url.find(':');
-  if (colon == std::string_view::npos || colon == 0 || !IsAsciiAlpha(url[0])) {
-    return "";
-  }
-  std::string scheme;
-  for (char c : url.substr(0, colon)) {
-    if (!IsAsciiAlpha(c) && !IsAsciiDigit(c) && c != '+' && c != '-' && c != '.') {
-      return "";
-    }
-    scheme += AsciiToLower(c);
-  }
-  return scheme;
-}
-
-int HexValue(char c) {
-  if (IsAsciiDigit(c)) {
-    return c - '0';
-  }
-  c = AsciiToLower(c);
-  return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
-}
-
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
-      out += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-// "https://..." for a safe link target, or "" to drop the link.
-std::string SafeHref(std::string_view raw) {
-  std::string url = CleanUrl(raw);
-  std::string scheme = SchemeOf(url);
-  if (scheme == "http" || scheme == "https" || scheme == "mailto") {
-    return scheme + url.substr(scheme.size());
-  }
-  return "";
 }
 
 class Sanitizer {
