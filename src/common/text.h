@@ -22,6 +22,10 @@ std::string_view Trim(std::string_view s);
 // ASCII lower-case copy (email addresses, header names).
 std::string AsciiLower(std::string_view s);
 
+// Comparisons that ignore ASCII case (header names, tags, URL schemes).
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix);
+
 // Splits on `sep`, keeping empty pieces.
 std::vector<std::string_view> Split(std::string_view s, char sep);
 

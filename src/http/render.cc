@@ -113,8 +113,8 @@ json::value RenderMessage(const Message& m, json::storage_ptr sp) {
   o.emplace("body", m.body);
   o.emplace("created_at", Time(m.created_at, sp));
   o.emplace("attachments", std::move(atts));
-  o.emplace("from_address", m.from_address.empty() ? json::value(nullptr)
-                                                    : json::value(m.from_address, sp));
+  o.emplace("from_address",
+            m.from_address.empty() ? json::value(nullptr) : json::value(m.from_address, sp));
   o.emplace("html", m.html.empty() ? json::value(nullptr) : json::value(m.html, sp));
   o.emplace("quoted", m.quoted.empty() ? json::value(nullptr) : json::value(m.quoted, sp));
   return o;

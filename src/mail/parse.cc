@@ -23,17 +23,24 @@
 #include "common/text.h"
 #include "mail/charset.h"
 #include "mail/defects.h"
+#include "mail/mail_headers.h"
 #include "mail/parsed_mail.h"
 
 namespace steadfast::mail {
 namespace {
 
 using internal::Base64Decoder;
+using internal::CidReferences;
+using internal::CleanId;
 using internal::Defects;
+using internal::FindField;
+using internal::GuessBoundary;
 using internal::kReplacement;
 using internal::MergeEncodedWordRuns;
 using internal::NormalizeNewlines;
 using internal::OneLine;
+using internal::ReadReturnPath;
+using internal::SafeFilename;
 using internal::Unflow;
 
 // ---------------------------------------------------------------------------------------------
@@ -60,17 +67,6 @@ struct ReferencesFree {
 };
 
 std::string_view View(const char* s) { return s == nullptr ? std::string_view() : s; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Parser warnings become defects.
@@ -289,15 +285,6 @@ std::string LowerDisposition(GMimeObject* object) {
   return AsciiLower(Trim(View(g_mime_object_get_disposition(object))));
 }
 
-// Message-ID-like value: no angle brackets, no whitespace, valid UTF-8.
-std::string CleanId(std::string_view id) {
-  std::string s = OneLine(id);
-  std::string_view v = Trim(s);
-  if (!v.empty() && v.front() == '<') v.remove_prefix(1);
-  if (!v.empty() && v.back() == '>') v.remove_suffix(1);
-  return std::string(Trim(v));
-}
-
 std::string DecodeMessageId(std::string_view value) {
   const std::string copy(value);
   GChars id(g_mime_utils_decode_message_id(copy.c_str()));
@@ -317,30 +304,6 @@ std::vector<std::string> ParseIdList(GMimeParserOptions* options, const char* va
   return ids;
 }
 
-// The value of the first `name:` field in a block of header text (unfolded), or empty.
-std::string FindField(std::string_view block, std::string_view name) {
-  size_t pos = 0;
-  while (pos < block.size()) {
-    size_t eol = block.find('\n', pos);
-    if (eol == std::string_view::npos) eol = block.size();
-    std::string_view line = block.substr(pos, eol - pos);
-    pos = eol + 1;
-    const size_t colon = line.find(':');
-    if (colon == std::string_view::npos || !EqualsIgnoreCase(Trim(line.substr(0, colon)), name)) {
-      continue;
-    }
-    std::string value(line.substr(colon + 1));
-    while (pos < block.size() && (block[pos] == ' ' || block[pos] == '\t')) {
-      eol = block.find('\n', pos);
-      if (eol == std::string_view::npos) eol = block.size();
-      value += block.substr(pos, eol - pos);
-      pos = eol + 1;
-    }
-    return value;
-  }
-  return {};
-}
-
 void CollectMailboxes(InternetAddressList* list, std::vector<MailAddress>* out, int depth = 0) {
   if (list == nullptr || depth > 2) return;
   const int n = internet_address_list_length(list);
@@ -357,15 +320,6 @@ void CollectMailboxes(InternetAddressList* list, std::vector<MailAddress>* out, 
       out->push_back(std::move(mailbox));
     }
   }
-}
-
-std::string SafeFilename(std::string_view name) {
-  std::string s = OneLine(name);
-  const size_t slash = s.find_last_of("/\\");
-  if (slash != std::string::npos) s.erase(0, slash + 1);
-  std::string trimmed(Trim(s));
-  if (trimmed.empty() || trimmed == "." || trimmed == "..") return "attachment";
-  return trimmed;
 }
 
 constexpr size_t kMaxHeaderBlock = 1024 * 1024;
@@ -524,29 +478,6 @@ class Walker {
     }
     defects_.Add(type + " without parts; its content kept as plain text");
     body->AddText(NormalizeNewlines(DecodeText(prologue, "", defects_, type)));
-  }
-
-  static std::string GuessBoundary(std::string_view text) {
-    size_t pos = 0;
-    while (pos < text.size()) {
-      size_t eol = text.find('\n', pos);
-      if (eol == std::string_view::npos) eol = text.size();
-      std::string_view line = text.substr(pos, eol - pos);
-      pos = eol + 1;
-      while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) {
-        line.remove_suffix(1);
-      }
-      if (line.size() < 3 || line.substr(0, 2) != "--") continue;
-      std::string_view candidate = line.substr(2);
-      if (candidate.size() > 200) continue;
-      bool ok = true;
-      for (const char c : candidate) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u >= 0x7F || c == '"' || c == '\\') ok = false;
-      }
-      if (ok) return std::string(candidate);
-    }
-    return {};
   }
 
   void WalkLeaf(GMimePart* part, Body* body) {
@@ -719,60 +650,6 @@ void CollectHeaders(GMimeObject* object, std::vector<HeaderEntry>* out) {
                     AsciiLower(OneLine(View(g_mime_header_get_name(header)))),
                     std::string(Trim(OneLine(View(g_mime_header_get_value(header)))))});
   }
-}
-
-// Every Content-ID a "cid:" URL in `html` names, as written and %-decoded (RFC 2392).
-std::unordered_set<std::string> CidReferences(std::string_view html) {
-  std::unordered_set<std::string> ids;
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  for (size_t i = 0; i + 4 <= html.size(); ++i) {
-    if ((html[i] | 0x20) != 'c' || (html[i + 1] | 0x20) != 'i' || (html[i + 2] | 0x20) != 'd' ||
-        html[i + 3] != ':') {
-      continue;
-    }
-    const size_t begin = i + 4;
-    size_t end = html.find_first_of("\"'()<> \t\r\n", begin);
-    if (end == std::string_view::npos) end = html.size();
-    const std::string_view token = html.substr(begin, end - begin);
-    std::string decoded;
-    for (size_t k = 0; k < token.size(); ++k) {
-      if (token[k] == '%' && k + 2 < token.size() && hex(token[k + 1]) >= 0 &&
-          hex(token[k + 2]) >= 0) {
-        decoded.push_back(static_cast<char>(hex(token[k + 1]) * 16 + hex(token[k + 2])));
-        k += 2;
-      } else {
-        decoded.push_back(token[k]);
-      }
-    }
-    ids.insert(std::string(token));
-    ids.insert(std::move(decoded));
-    i = end > i ? end - 1 : i;
-  }
-  return ids;
-}
-
-void ReadReturnPath(std::string_view value, ParsedMail* mail) {
-  std::string_view v = Trim(value);
-  if (v.empty()) return;
-  if (v.front() == '<') {
-    const size_t close = v.find('>');
-    v = Trim(v.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1));
-    if (v.empty()) {
-      mail->null_return_path = true;
-      return;
-    }
-    const size_t route = v.find(':');  // Obsolete source route: <@relay:user@host>.
-    if (v.front() == '@' && route != std::string_view::npos) v = Trim(v.substr(route + 1));
-  } else {
-    const size_t space = v.find_first_of(" \t");
-    if (space != std::string_view::npos) v = v.substr(0, space);
-  }
-  mail->return_path = AsciiLower(v);
 }
 
 }  // namespace
