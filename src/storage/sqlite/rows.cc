@@ -363,11 +363,12 @@ Result<TicketWrite> WriteChange(Connection& conn, Change change,
       return Status::Conflict("ticket was changed concurrently; reload and retry");
     }
     Statement up = conn.Prepare(
-        "UPDATE tickets SET id = ?1, number = ?2, subject = ?3, customer_id = ?4, "
-        "company_id = ?5, owner_id = ?6, team_id = ?7, status = ?8, priority = ?9, tags = ?10, "
-        "channel = ?11, created_at = ?12, updated_at = ?13, version = ?14, outcome = ?15, "
-        "statement = ?16, alternatives = ?17, duplicate_of = ?18, resolved_by = ?19, "
-        "resolved_at = ?20 WHERE id = ?1 AND version = ?21");
+        // Only the columns a change may touch: setting the key (id, even to itself) or the
+        // customer would make SQLite check every table that references tickets, per update.
+        "UPDATE tickets SET subject = ?3, company_id = ?5, owner_id = ?6, team_id = ?7, "
+        "status = ?8, priority = ?9, tags = ?10, updated_at = ?13, version = ?14, "
+        "outcome = ?15, statement = ?16, alternatives = ?17, duplicate_of = ?18, "
+        "resolved_by = ?19, resolved_at = ?20 WHERE id = ?1 AND version = ?21");
     SF_RETURN_IF_ERROR(BindTicket(up, t));
     up.Bind(21, before.version);
     SF_RETURN_IF_ERROR(up.Run());

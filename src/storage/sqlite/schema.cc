@@ -194,6 +194,13 @@ CREATE TABLE outbox(
   sent_at INTEGER);
 CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
 )sql",
+      // 6: every column that references tickets is indexed, so a ticket's outbox and
+      // attachments are found without a scan (and foreign-key checks never scan).
+      R"sql(
+CREATE INDEX outbox_by_ticket ON outbox(ticket_id, message_id);
+CREATE INDEX attachments_by_ticket ON attachments(ticket_id);
+CREATE INDEX handoffs_by_ticket ON handoffs(ticket_id);
+)sql",
   };
   return kMigrations;
 }
