@@ -455,11 +455,7 @@ class TextWriter {
         pending_space_ = true;
         continue;
       }
-      Flush();
-      if (pending_space_ && !AtLineStart()) {
-        out_ += ' ';
-      }
-      pending_space_ = false;
+      StartText();
       out_ += c;
     }
   }
@@ -469,12 +465,17 @@ class TextWriter {
     if (text.empty()) {
       return;
     }
+    StartText();
+    out_ += text;
+  }
+
+  // Before writing text: the pending line breaks, then the pending space unless at a line start.
+  void StartText() {
     Flush();
     if (pending_space_ && !AtLineStart()) {
       out_ += ' ';
     }
     pending_space_ = false;
-    out_ += text;
   }
 
   // Asks for at least `lines` line breaks before the next text (1: new line, 2: blank line).

@@ -569,6 +569,35 @@ TEST_P(StoreContract, MissingTicketIsNotFoundEverywhere) {
   EXPECT_FALSE(ran);
 }
 
+// ---- Outgoing email ----
+
+TEST_P(StoreContract, ThreadMessageIdsListEmailsInAndOutOldestFirst) {
+  const Agent bo = MakeAgent("Bo", "bo@help.example");
+  domain::NewTicket in = TicketOf("Printer", "It jams");
+  in.source_key = "mid:first@customer.example";
+  const domain::TicketId id =
+      Must(store().CreateTicket(in, CustomerRef{"pat@example.com", "Pat"}, Principal::System()))
+          .state.ticket.id;
+  Must(store().ModifyTicket(id, Reply(bo, "Try turning it off and on")));
+  const auto claimed = Must(store().ClaimOutbox(
+      clock_.Now(), clock_.Now(), 10, [](const OutboxItem&) { return "ours-1@help.example"; }));
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].ticket_id, id);
+  ASSERT_TRUE(store().FinishOutbox(claimed[0].id, true, "", std::nullopt, clock_.Now()).ok());
+  const Customer pat = Must(store().FindCustomerByEmail("pat@example.com"));
+  Must(store().ModifyTicket(id, [&](const TicketState& s) {
+    NewMessage m;
+    m.kind = MessageKind::kCustomer;
+    m.body = "Still jams";
+    m.source_key = "mid:second@customer.example";
+    return domain::AddMessage(s, Principal::ForCustomer(pat, false), m, false, clock_.Now());
+  }));
+  // The newest is last: a reply now answers the customer's second email, not our first one.
+  EXPECT_THAT(
+      Must(store().ThreadMessageIds(id)),
+      ElementsAre("first@customer.example", "ours-1@help.example", "second@customer.example"));
+}
+
 // ---- Changing tickets ----
 
 TEST_P(StoreContract, AgentReplyToNewTicketTakesItAndOpensIt) {

@@ -63,17 +63,15 @@ Status SqliteStore::FinishOutbox(int64_t id, bool sent, std::string_view error,
 Result<std::vector<std::string>> SqliteStore::ThreadMessageIds(TicketId id) {
   auto conn = Read();
   std::vector<std::string> out;
-  {
-    Statement st = conn->Prepare(
-        "SELECT substr(s.source_key, 5) FROM message_sources s"
-        " WHERE s.ticket_id = ? AND s.source_key LIKE 'mid:%' ORDER BY s.message_id");
-    st.Bind(1, id);
-    while (st.Step()) out.push_back(st.Text(0));
-    SF_RETURN_IF_ERROR(st.status());
-  }
+  // Emails taken in and emails sent, in the order of their messages: the last is the newest.
   Statement st = conn->Prepare(
-      "SELECT header_message_id FROM outbox WHERE ticket_id = ? AND state = 'sent'"
-      " AND header_message_id <> '' ORDER BY message_id");
+      "SELECT mid FROM ("
+      "  SELECT substr(source_key, 5) AS mid, message_id FROM message_sources"
+      "  WHERE ticket_id = ?1 AND source_key LIKE 'mid:%'"
+      "  UNION ALL"
+      "  SELECT header_message_id, message_id FROM outbox"
+      "  WHERE ticket_id = ?1 AND state = 'sent' AND header_message_id <> '')"
+      " ORDER BY message_id");
   st.Bind(1, id);
   while (st.Step()) out.push_back(st.Text(0));
   SF_RETURN_IF_ERROR(st.status());
