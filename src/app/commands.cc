@@ -155,6 +155,9 @@ Status RunServe(const ServeOptions& o) {
   intake_options.subject_tag_prefix = config.mail_subject_tag;
   intake_options.max_attachment_bytes = config.max_attachment_bytes;
   intake_options.max_body_bytes = config.max_message_bytes;
+  intake_options.auto_ack = config.mail_auto_ack;
+  intake_options.auto_limit = static_cast<int>(config.mail_auto_limit);
+  intake_options.auto_window_ms = static_cast<int64_t>(config.mail_auto_window_seconds) * 1000;
   mail::MailIntake intake(*store, clock, intake_options);
   mail::SenderOptions sender_options;
   sender_options.smtp_url = config.smtp_url;

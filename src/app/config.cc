@@ -95,6 +95,9 @@ Status Apply(Config& c, const std::string& key, const std::string& value, std::s
     return Status::Ok();
   }
   if (key == "smtp_retry_seconds") return SetSize(value, field, &c.smtp_retry_seconds);
+  if (key == "mail_auto_ack") return SetBool(value, field, &c.mail_auto_ack);
+  if (key == "mail_auto_limit") return SetSize(value, field, &c.mail_auto_limit);
+  if (key == "mail_auto_window_seconds") return SetSize(value, field, &c.mail_auto_window_seconds);
   if (key == "mail_subject_tag") {
     if (value.empty() || value.size() > 16 || value.find_first_of(" \t\r\n") != std::string::npos) {
       return Status::InvalidArgument(std::string(field), "must be 1-16 characters without spaces");

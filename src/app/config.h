@@ -31,6 +31,11 @@ struct Config {
   std::string smtp_user;                   // STEADFAST_SMTP_USER
   std::string smtp_password_file;          // STEADFAST_SMTP_PASSWORD_FILE
   size_t smtp_retry_seconds = 60;          // STEADFAST_SMTP_RETRY_SECONDS: first retry; doubles
+  // Automatic mail (acknowledgements of new tickets). Never sent to automatic or bulk mail
+  // (RFC 3834), and capped: at most `mail_auto_limit` per ticket and per address in each window.
+  bool mail_auto_ack = true;              // STEADFAST_MAIL_AUTO_ACK
+  size_t mail_auto_limit = 10;            // STEADFAST_MAIL_AUTO_LIMIT
+  size_t mail_auto_window_seconds = 600;  // STEADFAST_MAIL_AUTO_WINDOW_SECONDS
 };
 
 // Loads `path` (if given) over the defaults, then applies `env` (name → value) overrides.

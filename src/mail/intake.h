@@ -14,6 +14,11 @@ struct IntakeOptions {
   std::string subject_tag_prefix = "[#";                // "[#123]" in a subject threads.
   size_t max_attachment_bytes = 10 * 1024 * 1024;
   size_t max_body_bytes = 256 * 1024;  // Longer text is cut, with a note.
+  // Acknowledge each new ticket by automatic email (never to automatic mail, RFC 3834), at most
+  // `auto_limit` automatic emails per ticket and per address in any `auto_window_ms`.
+  bool auto_ack = true;
+  int auto_limit = 10;
+  int64_t auto_window_ms = 10 * 60 * 1000;
 };
 
 struct IntakeResult {
