@@ -35,6 +35,10 @@ struct NewMessage {
   // Where the message came from, unique across the store (an email's Message-ID). The store
   // refuses a second message with the same key (Conflict), so a message is taken in once.
   std::string source_key;
+  // A system message that is also emailed, as automatic mail (Auto-Submitted: auto-replied), to
+  // this address, queued in the same transaction. Empty: not emailed. (Agent replies are always
+  // emailed to the customer; this is for acknowledgements and notifications.)
+  std::string auto_email_to;
 };
 
 // What a command decided. The store writes all of it in one transaction, or nothing.

@@ -73,11 +73,70 @@ Content PrepareContent(const ParsedMail& mail, const IntakeOptions& options) {
   return c;
 }
 
+domain::NewMessage SystemMessage(std::string body) {
+  domain::NewMessage m;
+  m.kind = domain::MessageKind::kSystem;
+  m.body = std::move(body);
+  return m;
+}
+
+// The acknowledgement of new ticket `t`, emailed to `to` when `verdict` allows; otherwise a
+// system line saying why the customer was not acknowledged.
+domain::NewMessage Acknowledgement(const domain::Ticket& t, const std::string& to,
+                                   const std::string& to_name, const AutoReplyVerdict& verdict) {
+  if (!verdict.allowed) {
+    return SystemMessage("No acknowledgement was emailed to " + to + ": " + verdict.reason + ".");
+  }
+  domain::NewMessage m = SystemMessage(
+      "Hello" + (to_name.empty() ? std::string() : " " + to_name) + ",\n\nWe have your message \"" +
+      t.subject + "\" and opened ticket #" + std::to_string(t.number) +
+      " for it. A person on our team will read it and answer you here. You do not need to write "
+      "again; if you have something to add, reply to this email and it goes to the same ticket.");
+  m.auto_email_to = to;
+  return m;
+}
+
+// `messages` added one after the other by the system, as one Change.
+Result<domain::Change> AddSystemMessages(const domain::TicketState& s,
+                                         std::vector<domain::NewMessage> messages, Timestamp now) {
+  domain::Change all;
+  all.after = s.ticket;
+  domain::TicketState state = s;
+  for (domain::NewMessage& m : messages) {
+    SF_ASSIGN_OR_RETURN(domain::Change c,
+                        domain::AddMessage(state, Principal::System(), std::move(m), false, now));
+    state.ticket = c.after;
+    all.after = c.after;
+    for (auto& nm : c.messages) all.messages.push_back(std::move(nm));
+    for (auto& e : c.events) all.events.push_back(std::move(e));
+  }
+  all.after.version = s.ticket.version + 1;  // One write, however many messages.
+  return all;
+}
+
 bool HasEmail(const domain::Customer& c, const std::string& email) {
   return std::find(c.emails.begin(), c.emails.end(), email) != c.emails.end();
 }
 
 }  // namespace
+
+Result<AutoReplyVerdict> CheckAutoMailCap(storage::Store& store, storage::TicketId ticket_id,
+                                          std::string_view address, Timestamp now, int limit,
+                                          int64_t window_ms) {
+  SF_ASSIGN_OR_RETURN(
+      storage::AutomaticMailCount count,
+      store.CountAutomaticMail(ticket_id, address, Timestamp{now.millis - window_ms}));
+  const std::string window = std::to_string(window_ms / 60000) + " minutes";
+  if (count.to_ticket >= limit) {
+    return AutoReplyVerdict{false, std::to_string(count.to_ticket) +
+                                       " automatic emails about this ticket in the last " + window};
+  }
+  if (count.to_address >= limit) {
+    return AutoReplyVerdict{false, std::to_string(count.to_address) + " automatic emails to " +
+                                       std::string(address) + " in the last " + window};
+  }
+  return AutoReplyVerdict{};
+}
 
 MailIntake::MailIntake(storage::Store& store, const Clock& clock, IntakeOptions options)
     : store_(store), clock_(clock), options_(std::move(options)) {}
@@ -185,6 +244,24 @@ Result<IntakeResult> MailIntake::Ingest(std::string_view raw) {
     return w.status();
   }
 
+  // Besides the customer's words, the new ticket records in the same transaction why it was not
+  // threaded, and what the customer heard automatically.
+  AutoReplyVerdict ack{false, "acknowledgements are off"};
+  if (options_.auto_ack) {
+    ack = CheckAutoReply(mail, options_.message_id_domain);
+    if (ack.allowed) {
+      // Counted before the ticket exists, so only the address can have reached the cap.
+      SF_ASSIGN_OR_RETURN(ack, CheckAutoMailCap(store_, 0, sender, clock_.Now(),
+                                                options_.auto_limit, options_.auto_window_ms));
+    }
+  }
+  const auto then = [&](const domain::TicketState& s) -> Result<domain::Change> {
+    std::vector<domain::NewMessage> extra;
+    if (!note.empty()) extra.push_back(SystemMessage(note));
+    if (options_.auto_ack) extra.push_back(Acknowledgement(s.ticket, sender, sender_name, ack));
+    return AddSystemMessages(s, std::move(extra), clock_.Now());
+  };
+
   domain::NewTicket t;
   t.subject = content.subject;
   t.body = content.message.body;
@@ -194,7 +271,8 @@ Result<IntakeResult> MailIntake::Ingest(std::string_view raw) {
   t.html = content.message.html;
   t.quoted = content.message.quoted;
   t.source_key = source_key;
-  auto w = store_.CreateTicket(t, storage::CustomerRef{sender, sender_name}, Principal::System());
+  auto w = store_.CreateTicketThen(t, storage::CustomerRef{sender, sender_name},
+                                   Principal::System(), then);
   if (!w.ok()) {
     if (w.status().code() == StatusCode::kConflict) {
       SF_ASSIGN_OR_RETURN(auto again, store_.FindMessageSource(source_key));
@@ -202,19 +280,7 @@ Result<IntakeResult> MailIntake::Ingest(std::string_view raw) {
     }
     return w.status();
   }
-  const storage::TicketId id = w->state.ticket.id;
-  if (!note.empty()) {
-    const Timestamp now = clock_.Now();
-    domain::NewMessage system{domain::MessageKind::kSystem, {}, note, {}, "", "", "", ""};
-    SF_RETURN_IF_ERROR(store_
-                           .ModifyTicket(id,
-                                         [&](const domain::TicketState& s) {
-                                           return domain::AddMessage(s, Principal::System(), system,
-                                                                     false, now);
-                                         })
-                           .status());
-  }
-  return IntakeResult{IntakeResult::Outcome::kNewTicket, id, w->messages.front().id,
+  return IntakeResult{IntakeResult::Outcome::kNewTicket, w->state.ticket.id, w->messages.front().id,
                       note.empty() ? "new ticket" : note};
 }
 

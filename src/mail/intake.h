@@ -5,6 +5,7 @@
 
 #include "common/clock.h"
 #include "common/result.h"
+#include "mail/loop_guard.h"
 #include "storage/store.h"
 
 namespace steadfast::mail {
@@ -36,6 +37,13 @@ struct IntakeResult {
 
 std::string_view Name(IntakeResult::Outcome outcome);
 
+// The rate cap on automatic mail: Ok(allowed) unless `limit` automatic emails about `ticket_id`,
+// or to `address`, were queued in the last `window_ms` — then not allowed, with the reason. Two
+// auto-responders that answer each other (ignoring RFC 3834) stop here.
+Result<AutoReplyVerdict> CheckAutoMailCap(storage::Store& store, storage::TicketId ticket_id,
+                                          std::string_view address, Timestamp now, int limit,
+                                          int64_t window_ms);
+
 // Takes email into tickets: parse → de-duplicate → thread → store, in one transaction with the
 // message's source key, so a message is taken in exactly once even when an MTA retries or two
 // mailboxes deliver it.
@@ -44,6 +52,10 @@ std::string_view Name(IntakeResult::Outcome outcome);
 // ticket. A message is added to a ticket only when it comes from that ticket's customer (any of
 // their addresses); from anyone else it opens a ticket of its own, with a note of the ticket it
 // pointed at, so a forged header can never put words in another customer's ticket.
+//
+// A new ticket is acknowledged by automatic email (when `auto_ack`), unless the message is
+// itself automatic or bulk (CheckAutoReply) or the rate cap is reached; either way the ticket
+// says what was done, so the agent knows what the customer has heard.
 //
 // Thread-safe.
 class MailIntake {

@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 
 #include "common/crypto.h"
@@ -48,6 +49,42 @@ std::string Base64Body(std::string_view text) {
   const std::string b64 = Base64(crlf);
   std::string out;
   for (size_t i = 0; i < b64.size(); i += 76) out += b64.substr(i, 76) + "\r\n";
+  return out;
+}
+
+// A MIME type as given, if it is a plain "type/subtype" token; application/octet-stream otherwise.
+std::string SafeContentType(std::string_view type) {
+  const size_t slash = type.find('/');
+  const bool ok = slash != std::string_view::npos && slash > 0 && slash + 1 < type.size() &&
+                  type.size() <= 100 &&
+                  std::all_of(type.begin(), type.end(),
+                              [](char c) {
+                                return std::isalnum(static_cast<unsigned char>(c)) || c == '/' ||
+                                       c == '.' || c == '+' || c == '-' || c == '_';
+                              }) &&
+                  type.find('/', slash + 1) == std::string_view::npos;
+  return ok ? AsciiLower(type) : "application/octet-stream";
+}
+
+// The filename parameter: quoted when plain, RFC 2231 percent-encoded UTF-8 otherwise.
+std::string FilenameParameter(std::string_view name) {
+  const bool plain = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' ||
+           c == ' ' || c == '(' || c == ')';
+  });
+  if (plain) return "filename=\"" + std::string(name) + "\"";
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out = "filename*=UTF-8''";
+  for (char c : name) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '.' || c == '-' || c == '_') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    }
+  }
   return out;
 }
 
@@ -108,22 +145,32 @@ void MailSender::Loop() {
 Result<std::string> MailSender::Compose(const storage::OutboxItem& item, std::string* to_address) {
   SF_ASSIGN_OR_RETURN(domain::TicketState state, store_.GetTicket(item.ticket_id));
   SF_ASSIGN_OR_RETURN(domain::Customer customer, store_.GetCustomer(state.ticket.customer_id));
-  if (customer.emails.empty()) return Status::InvalidArgument("to", "the customer has no email");
-  *to_address = customer.emails.front();
   SF_ASSIGN_OR_RETURN(auto messages, store_.ListMessages(item.ticket_id, false));
-  const domain::Message* reply = nullptr;
+  const domain::Message* body = nullptr;
   for (const auto& m : messages) {
-    if (m.id == item.message_id) reply = &m;
+    if (m.id == item.message_id) body = &m;
   }
-  if (reply == nullptr) return Status::NotFound("the reply is gone");
-  std::string agent_name = options_.from_name;
-  if (reply->author.kind == domain::Actor::Kind::kAgent) {
-    auto agent = store_.GetAgent(reply->author.id);
-    if (agent.ok()) agent_name = agent->name + " via " + options_.from_name;
+  if (body == nullptr) return Status::NotFound("the message to send is gone");
+  // An agent reply goes to the customer, from the agent "via" the team; automatic mail goes to
+  // the address it answers, from the team.
+  std::string from_name = options_.from_name;
+  std::string to_name = customer.name;
+  if (item.automatic) {
+    *to_address = item.to_address;
+    if (std::find(customer.emails.begin(), customer.emails.end(), item.to_address) ==
+        customer.emails.end()) {
+      to_name.clear();
+    }
+  } else {
+    if (customer.emails.empty()) return Status::InvalidArgument("to", "the customer has no email");
+    *to_address = customer.emails.front();
+    if (body->author.kind == domain::Actor::Kind::kAgent) {
+      auto agent = store_.GetAgent(body->author.id);
+      if (agent.ok()) from_name = agent->name + " via " + options_.from_name;
+    }
   }
-  for (const std::string* field :
-       std::initializer_list<const std::string*>{to_address, &agent_name, &customer.name,
-                                                 &state.ticket.subject, &options_.from_address}) {
+  for (const std::string* field : std::initializer_list<const std::string*>{
+           to_address, &from_name, &to_name, &state.ticket.subject, &options_.from_address}) {
     if (!IsSingleLine(*field)) return Status::InvalidArgument("header", "a line break in a header");
   }
   if (!LooksLikeEmail(*to_address) || !LooksLikeEmail(options_.from_address)) {
@@ -135,26 +182,53 @@ Result<std::string> MailSender::Compose(const storage::OutboxItem& item, std::st
   if (subject.find(tag) == std::string::npos) subject = "Re: " + tag + " " + subject;
 
   std::string m;
-  m += "From: " + EncodeHeaderWord(agent_name) + " <" + options_.from_address + ">\r\n";
+  m += "From: " + EncodeHeaderWord(from_name) + " <" + options_.from_address + ">\r\n";
   m += "Reply-To: <" + options_.from_address + ">\r\n";
-  m += "To: " + (customer.name.empty() ? "" : EncodeHeaderWord(customer.name) + " ") + "<" +
-       *to_address + ">\r\n";
+  m += "To: " + (to_name.empty() ? "" : EncodeHeaderWord(to_name) + " ") + "<" + *to_address +
+       ">\r\n";
   m += "Subject: " + EncodeHeaderWord(subject) + "\r\n";
   m += "Date: " + MailDate(clock_.Now()) + "\r\n";
   m += "Message-ID: <" + item.header_message_id + ">\r\n";
   if (!thread.empty()) {
-    m += "In-Reply-To: <" + thread.back() + ">\r\n";
+    // In reply to the customer's newest email (not our own acknowledgement), if there is one.
+    const std::string ours = "@" + options_.message_id_domain;
+    auto theirs = std::find_if(thread.rbegin(), thread.rend(),
+                               [&](const std::string& id) { return !id.ends_with(ours); });
+    m += "In-Reply-To: <" + (theirs != thread.rend() ? *theirs : thread.back()) + ">\r\n";
     std::string refs;
     const size_t first = thread.size() > 10 ? thread.size() - 10 : 0;
-    for (size_t i = first; i < thread.size(); ++i)
+    for (size_t i = first; i < thread.size(); ++i) {
       refs += (refs.empty() ? "<" : " <") + thread[i] + ">";
+    }
     m += "References: " + refs + "\r\n";
   }
-  m += "Auto-Submitted: no\r\n";
+  if (item.automatic) {
+    // RFC 3834; and the header Exchange honours, so its out-of-office does not answer.
+    m += "Auto-Submitted: auto-replied\r\n";
+    m += "X-Auto-Response-Suppress: All\r\n";
+  } else {
+    m += "Auto-Submitted: no\r\n";
+  }
   m += "MIME-Version: 1.0\r\n";
-  m += "Content-Type: text/plain; charset=utf-8\r\n";
-  m += "Content-Transfer-Encoding: base64\r\n\r\n";
-  m += Base64Body(reply->body);
+  const std::string text_part =
+      "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+      Base64Body(body->body);
+  if (body->attachments.empty()) return m + text_part;
+
+  // The reply's attachments go with it.
+  const std::string boundary = "=_sf_" + RandomToken(18);
+  m += "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n";
+  m += "--" + boundary + "\r\n" + text_part;
+  for (const domain::Attachment& a : body->attachments) {
+    SF_ASSIGN_OR_RETURN(std::string data, store_.ReadBlob(a.sha256));
+    m += "--" + boundary + "\r\n";
+    m += "Content-Type: " + SafeContentType(a.content_type) + "\r\n";
+    m += "Content-Disposition: attachment; " + FilenameParameter(a.filename) + "\r\n";
+    m += "Content-Transfer-Encoding: base64\r\n\r\n";
+    const std::string b64 = Base64(data);
+    for (size_t i = 0; i < b64.size(); i += 76) m += b64.substr(i, 76) + "\r\n";
+  }
+  m += "--" + boundary + "--\r\n";
   return m;
 }
 
@@ -225,8 +299,10 @@ int MailSender::SendDue() {
       // The agent must know the customer did not hear.
       domain::NewMessage note;
       note.kind = domain::MessageKind::kSystem;
-      note.body = "The email with this reply could not be delivered to " +
-                  (to.empty() ? std::string("the customer") : to) + ": " + s.message();
+      note.body =
+          std::string(item.automatic ? "The automatic email" : "The email with this reply") +
+          " could not be delivered to " + (to.empty() ? std::string("the customer") : to) + ": " +
+          s.message();
       (void)store_.ModifyTicket(item.ticket_id, [&](const domain::TicketState& st) {
         return domain::AddMessage(st, domain::Principal::System(), note, false, done);
       });

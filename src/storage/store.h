@@ -111,6 +111,16 @@ struct OutboxItem {
   domain::MessageId message_id = 0;
   int attempts = 0;               // Tries before this one.
   std::string header_message_id;  // The Message-ID this email goes out with (kept across tries).
+  // Automatic mail (an acknowledgement, a notification) to `to_address`; otherwise an agent reply
+  // to the ticket's customer.
+  bool automatic = false;
+  std::string to_address;
+};
+
+// How much automatic mail was queued since some time, for the loop guard's rate cap.
+struct AutomaticMailCount {
+  int to_ticket = 0;   // About this ticket.
+  int to_address = 0;  // To this address, about any ticket.
 };
 
 // What a committed ticket write produced, as stored.
@@ -174,6 +184,12 @@ class Store {
   // domain::CreateTicket, all in one transaction.
   virtual Result<TicketWrite> CreateTicket(const domain::NewTicket& t, const CustomerRef& customer,
                                            const domain::Principal& who) = 0;
+  // CreateTicket, then `then` run on the new ticket and its Change written in the same
+  // transaction (an acknowledgement recorded with the ticket it acknowledges): all or nothing.
+  virtual Result<TicketWrite> CreateTicketThen(const domain::NewTicket& t,
+                                               const CustomerRef& customer,
+                                               const domain::Principal& who,
+                                               const Mutation& then) = 0;
   // Like CreateTicket for an existing customer (a portal customer, or an agent who picked one).
   virtual Result<TicketWrite> CreateTicketFor(const domain::NewTicket& t, CustomerId customer,
                                               const domain::Principal& who) = 0;
@@ -216,6 +232,9 @@ class Store {
   // `retry_at` is absent.
   virtual Status FinishOutbox(int64_t id, bool sent, std::string_view error,
                               std::optional<Timestamp> retry_at, Timestamp now) = 0;
+  // Automatic mail queued at or after `since` about ticket `id` and to `address` (lower case).
+  virtual Result<AutomaticMailCount> CountAutomaticMail(TicketId id, std::string_view address,
+                                                        Timestamp since) = 0;
   // The Message-ID of the newest email we took in or sent on a ticket (for In-Reply-To).
   virtual Result<std::vector<std::string>> ThreadMessageIds(TicketId id) = 0;
 

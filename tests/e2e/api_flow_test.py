@@ -12,7 +12,6 @@ import os
 import sys
 import unittest
 import urllib.parse
-import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -22,29 +21,6 @@ V1 = "/api/v1"
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def multipart(fields=(), files=()):
-    """A multipart/form-data body. fields: (name, str); files: (name, filename, type, bytes).
-    Returns (content_type, body)."""
-    boundary = "sf-" + uuid.uuid4().hex
-    out = bytearray()
-    for name, value in fields:
-        out += b"--" + boundary.encode() + b"\r\n"
-        out += b'Content-Disposition: form-data; name="' + name.encode() + b'"\r\n\r\n'
-        out += value.encode("utf-8") + b"\r\n"
-    for name, filename, ctype, data in files:
-        out += b"--" + boundary.encode() + b"\r\n"
-        quoted = urllib.parse.quote(filename, safe="")
-        escaped = filename.replace("\\", "\\\\").replace('"', '\\"')
-        out += (b'Content-Disposition: form-data; name="' + name.encode() +
-                b'"; filename="' + escaped.encode("utf-8") + b'"; filename*=UTF-8\'\'' +
-                quoted.encode() + b"\r\n")
-        if ctype:
-            out += b"Content-Type: " + ctype.encode() + b"\r\n"
-        out += b"\r\n" + data + b"\r\n"
-    out += b"--" + boundary.encode() + b"--\r\n"
-    return "multipart/form-data; boundary=" + boundary, bytes(out)
 
 
 def expected_disposition(filename):
@@ -820,7 +796,7 @@ class AttachmentTest(ApiTestCase):
 
     def post_files(self, client, tid, kind, body, files):
         fields = [("body", body)] + ([("kind", kind)] if kind else [])
-        ctype, data = multipart(fields, files)
+        ctype, data = harness.multipart(fields, files)
         return client.post("%s/tickets/%d/messages" % (V1, tid), raw=data,
                            headers={"Content-Type": ctype})
 

@@ -13,6 +13,8 @@ import subprocess
 import tempfile
 import time
 import unittest
+import urllib.parse
+import uuid
 
 BINARY = os.environ.get("STEADFAST_BIN", "")
 ADMIN_EMAIL = "admin@example.com"
@@ -168,3 +170,26 @@ class Server:
 def main():
     """Runs the unittest module; exits non-zero on failure (ctest reads the exit code)."""
     unittest.main(verbosity=2)
+
+
+def multipart(fields=(), files=()):
+    """A multipart/form-data body. fields: (name, str); files: (name, filename, type, bytes).
+    Returns (content_type, body)."""
+    boundary = "sf-" + uuid.uuid4().hex
+    out = bytearray()
+    for name, value in fields:
+        out += b"--" + boundary.encode() + b"\r\n"
+        out += b'Content-Disposition: form-data; name="' + name.encode() + b'"\r\n\r\n'
+        out += value.encode("utf-8") + b"\r\n"
+    for name, filename, ctype, data in files:
+        out += b"--" + boundary.encode() + b"\r\n"
+        quoted = urllib.parse.quote(filename, safe="")
+        escaped = filename.replace("\\", "\\\\").replace('"', '\\"')
+        out += (b'Content-Disposition: form-data; name="' + name.encode() +
+                b'"; filename="' + escaped.encode("utf-8") + b'"; filename*=UTF-8\'\'' +
+                quoted.encode() + b"\r\n")
+        if ctype:
+            out += b"Content-Type: " + ctype.encode() + b"\r\n"
+        out += b"\r\n" + data + b"\r\n"
+    out += b"--" + boundary.encode() + b"--\r\n"
+    return "multipart/form-data; boundary=" + boundary, bytes(out)

@@ -99,15 +99,72 @@ class MailOutTest(unittest.TestCase):
         cid = r.json()["items"][0]["id"]
         return self.api.get(V1 + "/customers/%d/tickets" % cid).json()["items"]
 
-    def wait_for_mail(self, to, count, seconds=30):
-        """Polls the sink (bounded) until `count` messages to `to` arrived."""
+    def wait_for_mail(self, to, count, seconds=30, automatic=False):
+        """Polls the sink (bounded) until `count` messages to `to` arrived: agent replies, or
+        automatic mail (acknowledgements) when `automatic`."""
         deadline = time.time() + seconds
         while time.time() < deadline:
-            got = [m for m in self.sink.messages() if to in str(m["To"])]
+            got = [m for m in self.sink.messages() if to in str(m["To"]) and
+                   (m["Auto-Submitted"] == "auto-replied") == automatic]
             if len(got) >= count:
                 return got
             time.sleep(0.1)
         self.fail("no mail to %s after %d s" % (to, seconds))
+
+    def test_a_new_ticket_is_acknowledged_by_automatic_mail(self):
+        self.mailgate(b"From: Omar <omar@ack.example>\r\nSubject: Invoice copy\r\n"
+                      b"Message-ID: <omar-1@ack.example>\r\n\r\nPlease send it again.\r\n")
+        t = self.ticket_of("omar@ack.example")[0]
+        ack = self.wait_for_mail("omar@ack.example", 1, automatic=True)[0]
+        # RFC 3834: marked automatic, so a well-behaved auto-responder does not answer it.
+        self.assertEqual(ack["Auto-Submitted"], "auto-replied")
+        self.assertEqual(ack["X-Auto-Response-Suppress"], "All")
+        self.assertEqual(ack["From"].addresses[0].display_name, "Acme Support")
+        self.assertEqual(ack["In-Reply-To"], "<omar-1@ack.example>")
+        self.assertIn("[#%d]" % t["number"], ack["Subject"])
+        self.assertIn("opened ticket #%d" % t["number"], ack.get_content())
+        # The reply that follows threads after the acknowledgement.
+        self.api.post(V1 + "/tickets/%d/messages" % t["id"], {"kind": "reply", "body": "Sent."})
+        reply = self.wait_for_mail("omar@ack.example", 1)[0]
+        self.assertEqual(reply["Auto-Submitted"], "no")
+        self.assertIn(ack["Message-ID"], reply["References"])
+
+    def test_automatic_mail_is_never_acknowledged(self):
+        for i, header in enumerate([b"Auto-Submitted: auto-replied", b"Precedence: bulk",
+                                    b"X-Auto-Response-Suppress: All"]):
+            address = "robot%d@auto.example" % i
+            self.mailgate(b"From: " + address.encode() + b"\r\nSubject: Out of office\r\n" +
+                          header + b"\r\nMessage-ID: <auto-%d@auto.example>\r\n\r\nAway.\r\n"
+                          % i)
+            t = self.ticket_of(address)[0]
+            msgs = self.api.get(V1 + "/tickets/%d/messages" % t["id"]).json()["items"]
+            self.assertEqual(msgs[-1]["kind"], "system")
+            self.assertIn("No acknowledgement was emailed", msgs[-1]["body"])
+        # A person's mail after them is acknowledged: the sender thread is running.
+        self.mailgate(b"From: person@auto.example\r\nSubject: Hi\r\n"
+                      b"Message-ID: <person-1@auto.example>\r\n\r\nHello\r\n")
+        self.wait_for_mail("person@auto.example", 1, automatic=True)
+        self.assertEqual([m for m in self.sink.messages() if "auto.example" in str(m["To"]) and
+                          "robot" in str(m["To"])], [])
+
+    def test_reply_attachments_go_with_the_email(self):
+        self.mailgate(b"From: lea@files.example\r\nSubject: Need the form\r\n"
+                      b"Message-ID: <lea-1@files.example>\r\n\r\nCan you send it?\r\n")
+        t = self.ticket_of("lea@files.example")[0]
+        pdf = b"%PDF-1.4\n" + bytes(range(256)) * 40
+        ctype, body = harness.multipart([("kind", "reply"), ("body", "Here it is.")],
+                                        [("file", "Formulaire signé.pdf", "application/pdf", pdf),
+                                         ("file", "notes.txt", "text/plain", b"one\ntwo\n")])
+        r = self.api.request("POST", V1 + "/tickets/%d/messages" % t["id"], raw=body,
+                             headers={"Content-Type": ctype})
+        self.assertEqual(r.status, 201, r)
+        mail = self.wait_for_mail("lea@files.example", 1)[0]
+        self.assertTrue(mail.is_multipart())
+        self.assertEqual(mail.get_body(("plain",)).get_content().strip(), "Here it is.")
+        files = {p.get_filename(): (p.get_content_type(), p.get_content())
+                 for p in mail.iter_attachments()}
+        self.assertEqual(files["Formulaire signé.pdf"], ("application/pdf", pdf))
+        self.assertEqual(files["notes.txt"][1].replace("\r\n", "\n"), "one\ntwo\n")
 
     def test_reply_is_mailed_with_threading_headers_and_the_answer_threads_back(self):
         self.mailgate(b"From: Rita Ora <rita@shop.example>\r\nSubject: Order 77 missing\r\n"

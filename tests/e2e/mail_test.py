@@ -66,6 +66,10 @@ class MailTest(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         return r.json()["items"]
 
+    def words(self, ticket_id):
+        """The ticket's messages without the system's lines (acknowledgements, notes)."""
+        return [m for m in self.messages(ticket_id) if m["kind"] != "system"]
+
     def test_new_message_opens_a_ticket_once(self):
         raw = message("Inês Ferreira <ines@cafe.example>", "=?UTF-8?Q?Caf=C3=A9_menu?= broken",
                       "The prices do not update.\r\n", message_id="first-1@cafe.example")
@@ -81,6 +85,10 @@ class MailTest(unittest.TestCase):
         self.assertEqual(msgs[0]["kind"], "customer")
         self.assertEqual(msgs[0]["body"].strip(), "The prices do not update.")
         self.assertEqual(msgs[0]["from_address"], "ines@cafe.example")
+        # Acknowledged by email, and the ticket says so.
+        self.assertEqual(len(msgs), 2)
+        self.assertEqual(msgs[1]["kind"], "system")
+        self.assertIn("opened ticket #%d" % t["number"], msgs[1]["body"])
         r = self.admin.get(V1 + "/customers?email=ines@cafe.example")
         self.assertEqual(r.json()["items"][0]["name"], "Inês Ferreira")
 
@@ -88,7 +96,7 @@ class MailTest(unittest.TestCase):
         p = self.mailgate(raw)
         self.assertEqual(p.returncode, EX_OK, p.stderr)
         self.assertEqual(len(self.tickets_of("ines@cafe.example")), 1)
-        self.assertEqual(len(self.messages(t["id"])), 1)
+        self.assertEqual(len(self.messages(t["id"])), 2)
 
     def test_message_without_message_id_is_deduplicated_by_content(self):
         raw = message("nomid@example.org", "No id", "Hello?\r\n")
@@ -107,7 +115,7 @@ class MailTest(unittest.TestCase):
                                   reply, message_id="scan-2@depot.example"))
         self.assertEqual(p.returncode, EX_OK, p.stderr)
         self.assertEqual(len(self.tickets_of("tom@depot.example")), 1)
-        msgs = self.messages(t["id"])
+        msgs = self.words(t["id"])
         self.assertEqual(len(msgs), 2)
         self.assertEqual(msgs[1]["body"].strip(), "Still beeping after the restart.")
         self.assertIn("We restarted it.", msgs[1]["quoted"])
@@ -120,7 +128,7 @@ class MailTest(unittest.TestCase):
                                   "Add this to their ticket.\r\n", message_id="m-1@evil.example",
                                   extra="In-Reply-To: <v-1@bank.example>"))
         self.assertEqual(p.returncode, EX_OK, p.stderr)
-        self.assertEqual(len(self.messages(victim["id"])), 1)
+        self.assertEqual(len(self.words(victim["id"])), 1)
         own = self.tickets_of("mallory@evil.example")
         self.assertEqual(len(own), 1)
         bodies = [m["body"] for m in self.messages(own[0]["id"])]

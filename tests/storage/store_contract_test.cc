@@ -598,6 +598,74 @@ TEST_P(StoreContract, ThreadMessageIdsListEmailsInAndOutOldestFirst) {
       ElementsAre("first@customer.example", "ours-1@help.example", "second@customer.example"));
 }
 
+TEST_P(StoreContract, AutomaticMailIsQueuedToItsAddressAndCounted) {
+  const domain::TicketId id = OpenTicketId("Printer", "It jams", "pat@example.com");
+  const auto automatic = [this](std::string to) -> Mutation {
+    return [this, to](const TicketState& s) {
+      NewMessage m;
+      m.kind = MessageKind::kSystem;
+      m.body = "We have your message";
+      m.auto_email_to = to;
+      return domain::AddMessage(s, Principal::System(), m, false, clock_.Now());
+    };
+  };
+  Must(store().ModifyTicket(id, automatic("pat.alt@example.com")));
+  clock_.Advance(10min);
+  Must(store().ModifyTicket(id, automatic("pat.alt@example.com")));
+  // A system line that is not emailed is not queued.
+  Must(store().ModifyTicket(id, Say(Principal::System(), MessageKind::kSystem, "noted")));
+
+  const Timestamp now = clock_.Now();
+  AutomaticMailCount all =
+      Must(store().CountAutomaticMail(id, "pat.alt@example.com", Timestamp{now.millis - 3600000}));
+  EXPECT_EQ(all.to_ticket, 2);
+  EXPECT_EQ(all.to_address, 2);
+  AutomaticMailCount recent =
+      Must(store().CountAutomaticMail(id, "pat.alt@example.com", Timestamp{now.millis - 60000}));
+  EXPECT_EQ(recent.to_ticket, 1);
+  EXPECT_EQ(recent.to_address, 1);
+  AutomaticMailCount other =
+      Must(store().CountAutomaticMail(id + 1, "pat@example.com", Timestamp{0}));
+  EXPECT_EQ(other.to_ticket, 0);
+  EXPECT_EQ(other.to_address, 0);
+
+  const auto claimed = Must(store().ClaimOutbox(
+      now, now, 10, [](const OutboxItem& item) { return "ack-" + std::to_string(item.id); }));
+  ASSERT_EQ(claimed.size(), 2u);
+  for (const OutboxItem& item : claimed) {
+    EXPECT_TRUE(item.automatic);
+    EXPECT_EQ(item.to_address, "pat.alt@example.com");
+  }
+}
+
+TEST_P(StoreContract, CreateTicketThenWritesBothOrNeither) {
+  const auto acknowledge = [this](const TicketState& s) {
+    NewMessage m;
+    m.kind = MessageKind::kSystem;
+    m.body = "Ticket #" + std::to_string(s.ticket.number) + " opened";
+    m.auto_email_to = "kim@example.com";
+    return domain::AddMessage(s, Principal::System(), m, false, clock_.Now());
+  };
+  const TicketWrite w = Must(store().CreateTicketThen(TicketOf("Login", "I cannot sign in"),
+                                                      CustomerRef{"kim@example.com", "Kim"},
+                                                      Principal::System(), acknowledge));
+  ASSERT_EQ(w.messages.size(), 2u);
+  EXPECT_EQ(w.messages[1].body, "Ticket #" + std::to_string(w.state.ticket.number) + " opened");
+  const auto stored = Must(store().ListMessages(w.state.ticket.id, false));
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_EQ(stored[1].kind, MessageKind::kSystem);
+  EXPECT_EQ(Must(store().GetTicket(w.state.ticket.id)).ticket.version, w.state.ticket.version);
+
+  // When the follow-up fails, the ticket (and its new customer) is not written either.
+  const auto fail = [](const TicketState&) -> Result<Change> {
+    return Status::Unavailable("injected");
+  };
+  const auto r = store().CreateTicketThen(
+      TicketOf("Other", "text"), CustomerRef{"lou@example.com", "Lou"}, Principal::System(), fail);
+  EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(store().FindCustomerByEmail("lou@example.com").status().code(), StatusCode::kNotFound);
+}
+
 // ---- Changing tickets ----
 
 TEST_P(StoreContract, AgentReplyToNewTicketTakesItAndOpensIt) {

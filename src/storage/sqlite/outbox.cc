@@ -1,4 +1,4 @@
-// The outbox half of SqliteStore: queued email for agent replies.
+// The outbox half of SqliteStore: queued email for agent replies and automatic mail.
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/write_helpers.h"
 
@@ -13,13 +13,14 @@ Result<std::vector<OutboxItem>> SqliteStore::ClaimOutbox(
         {
           // 'sending' rows whose lease ran out belong to a sender that died: take them back.
           Statement st = c.Prepare(
-              "SELECT id, ticket_id, message_id, attempts, header_message_id FROM outbox"
+              "SELECT id, ticket_id, message_id, attempts, header_message_id, automatic,"
+              " to_address FROM outbox"
               " WHERE state IN ('queued', 'sending') AND next_attempt_at <= ?"
               " ORDER BY next_attempt_at LIMIT ?");
           st.Bind(1, now.millis).Bind(2, int64_t{limit});
           while (st.Step()) {
             items.push_back(OutboxItem{st.Int(0), st.Int(1), st.Int(2), static_cast<int>(st.Int(3)),
-                                       st.Text(4)});
+                                       st.Text(4), st.Int(5) != 0, st.Text(6)});
           }
           SF_RETURN_IF_ERROR(st.status());
         }
@@ -58,6 +59,24 @@ Status SqliteStore::FinishOutbox(int64_t id, bool sent, std::string_view error,
         .Bind(4, id)
         .Run();
   });
+}
+
+Result<AutomaticMailCount> SqliteStore::CountAutomaticMail(TicketId id, std::string_view address,
+                                                           Timestamp since) {
+  auto conn = Read();
+  AutomaticMailCount count;
+  Statement st = conn->Prepare(
+      "SELECT (SELECT count(*) FROM outbox WHERE ticket_id = ?1 AND automatic = 1"
+      "        AND created_at >= ?3),"
+      "       (SELECT count(*) FROM outbox WHERE to_address = ?2 AND automatic = 1"
+      "        AND created_at >= ?3)");
+  st.Bind(1, id).Bind(2, address).Bind(3, since.millis);
+  if (st.Step()) {
+    count.to_ticket = static_cast<int>(st.Int(0));
+    count.to_address = static_cast<int>(st.Int(1));
+  }
+  SF_RETURN_IF_ERROR(st.status());
+  return count;
 }
 
 Result<std::vector<std::string>> SqliteStore::ThreadMessageIds(TicketId id) {

@@ -446,15 +446,19 @@ Result<TicketWrite> WriteChange(Connection& conn, Change change,
       SF_ASSIGN_OR_RETURN(Attachment att, WriteAttachment(conn, a, m.id, t.id));
       m.attachments.push_back(std::move(att));
     }
-    if (m.kind == MessageKind::kReply) {
-      // The customer hears every reply by email; queued in this same transaction.
+    // The customer hears every reply by email, and automatic mail goes where it was asked to:
+    // queued in this same transaction.
+    const bool automatic = !nm.auto_email_to.empty();
+    if (m.kind == MessageKind::kReply || automatic) {
       SF_RETURN_IF_ERROR(
           conn.Prepare("INSERT INTO outbox(ticket_id, message_id, state, next_attempt_at, "
-                       "created_at) VALUES(?, ?, 'queued', ?, ?)")
+                       "created_at, automatic, to_address) VALUES(?, ?, 'queued', ?, ?, ?, ?)")
               .Bind(1, t.id)
               .Bind(2, m.id)
               .Bind(3, m.created_at.millis)
               .Bind(4, m.created_at.millis)
+              .Bind(5, int64_t{automatic ? 1 : 0})
+              .Bind(6, nm.auto_email_to)
               .Run());
     }
     out.messages.push_back(std::move(m));

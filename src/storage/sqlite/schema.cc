@@ -201,6 +201,13 @@ CREATE INDEX outbox_by_ticket ON outbox(ticket_id, message_id);
 CREATE INDEX attachments_by_ticket ON attachments(ticket_id);
 CREATE INDEX handoffs_by_ticket ON handoffs(ticket_id);
 )sql",
+      // 7: automatic email (acknowledgements, notifications) goes to the address it answers and
+      // is counted per ticket and per address, so two auto-responders stop each other.
+      R"sql(
+ALTER TABLE outbox ADD COLUMN automatic INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN to_address TEXT NOT NULL DEFAULT '';
+CREATE INDEX outbox_automatic_by_address ON outbox(to_address, created_at) WHERE automatic = 1;
+)sql",
   };
   return kMigrations;
 }

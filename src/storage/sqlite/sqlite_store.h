@@ -52,6 +52,8 @@ class SqliteStore final : public Store {
 
   Result<TicketWrite> CreateTicket(const domain::NewTicket& t, const CustomerRef& customer,
                                    const domain::Principal& who) override;
+  Result<TicketWrite> CreateTicketThen(const domain::NewTicket& t, const CustomerRef& customer,
+                                       const domain::Principal& who, const Mutation& then) override;
   Result<TicketWrite> CreateTicketFor(const domain::NewTicket& t, CustomerId customer,
                                       const domain::Principal& who) override;
   Result<TicketWrite> ModifyTicket(TicketId id, const Mutation& decide) override;
@@ -72,6 +74,8 @@ class SqliteStore final : public Store {
       const std::function<std::string(const OutboxItem&)>& make_message_id) override;
   Status FinishOutbox(int64_t id, bool sent, std::string_view error,
                       std::optional<Timestamp> retry_at, Timestamp now) override;
+  Result<AutomaticMailCount> CountAutomaticMail(TicketId id, std::string_view address,
+                                                Timestamp since) override;
   Result<std::vector<std::string>> ThreadMessageIds(TicketId id) override;
   Result<domain::Attachment> GetAttachment(domain::AttachmentId id) override;
   Result<std::string> ReadBlob(std::string_view sha256) override;
@@ -103,7 +107,8 @@ class SqliteStore final : public Store {
   void Release(Connection* conn);
   Result<TicketWrite> CreateTicketImpl(const domain::NewTicket& t,
                                        std::optional<CustomerId> customer_id,
-                                       const CustomerRef& customer, const domain::Principal& who);
+                                       const CustomerRef& customer, const domain::Principal& who,
+                                       const Mutation* then);
 
   const Clock& clock_;
   std::unique_ptr<GroupWriter> writer_;

@@ -45,17 +45,23 @@ Result<std::vector<Attachment>> LoadAttachments(Connection& conn, MessageId id) 
 
 Result<TicketWrite> SqliteStore::CreateTicket(const NewTicket& t, const CustomerRef& customer,
                                               const Principal& who) {
-  return CreateTicketImpl(t, std::nullopt, customer, who);
+  return CreateTicketImpl(t, std::nullopt, customer, who, nullptr);
+}
+
+Result<TicketWrite> SqliteStore::CreateTicketThen(const NewTicket& t, const CustomerRef& customer,
+                                                  const Principal& who, const Mutation& then) {
+  return CreateTicketImpl(t, std::nullopt, customer, who, &then);
 }
 
 Result<TicketWrite> SqliteStore::CreateTicketFor(const NewTicket& t, CustomerId customer,
                                                  const Principal& who) {
-  return CreateTicketImpl(t, customer, CustomerRef{}, who);
+  return CreateTicketImpl(t, customer, CustomerRef{}, who, nullptr);
 }
 
 Result<TicketWrite> SqliteStore::CreateTicketImpl(const NewTicket& in,
                                                   std::optional<CustomerId> customer_id,
-                                                  const CustomerRef& ref, const Principal& who) {
+                                                  const CustomerRef& ref, const Principal& who,
+                                                  const Mutation* then) {
   const Timestamp now = clock_.Now();
   return WriteResult<TicketWrite>(*writer_, [&](Connection& c) -> Result<TicketWrite> {
     Customer customer;
@@ -91,7 +97,16 @@ Result<TicketWrite> SqliteStore::CreateTicketImpl(const NewTicket& in,
     Change change = domain::CreateTicket(std::move(t), std::move(first), who, now);
     // The first message is the customer's words, whoever logged them; the event records who.
     change.messages[0].author = Actor{Actor::Kind::kCustomer, customer.id};
-    return WriteChange(c, std::move(change), std::nullopt);
+    SF_ASSIGN_OR_RETURN(TicketWrite created, WriteChange(c, std::move(change), std::nullopt));
+    if (then == nullptr || !*then) return created;
+    SF_ASSIGN_OR_RETURN(Change more, (*then)(created.state));
+    if (more.events.empty() && more.messages.empty()) return created;
+    SF_ASSIGN_OR_RETURN(TicketWrite after,
+                        WriteChange(c, std::move(more), created.state.pending_handoff));
+    created.state = std::move(after.state);
+    for (auto& m : after.messages) created.messages.push_back(std::move(m));
+    for (auto& e : after.events) created.events.push_back(std::move(e));
+    return created;
   });
 }
 
