@@ -1,5 +1,6 @@
 #include "http/render.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "domain/permissions.h"
@@ -101,6 +102,36 @@ json::value RenderAttachment(const Attachment& a, json::storage_ptr sp) {
                       std::move(sp));
 }
 
+namespace {
+
+// The message's HTML with its inline images pointing at their attachments: the intake writes an
+// inline image as src="sha256:<hex>" (the content address of the attachment it became).
+std::string LinkInlineImages(const Message& m) {
+  constexpr std::string_view kMark = "src=\"sha256:";
+  if (m.html.find(kMark) == std::string::npos) return m.html;
+  std::string out;
+  out.reserve(m.html.size());
+  size_t from = 0;
+  for (size_t at = m.html.find(kMark); at != std::string::npos; at = m.html.find(kMark, from)) {
+    const size_t hex = at + kMark.size();
+    const size_t end = m.html.find('"', hex);
+    if (end == std::string::npos) break;
+    const std::string_view sha = std::string_view(m.html).substr(hex, end - hex);
+    out.append(m.html, from, at - from);
+    auto it = std::find_if(m.attachments.begin(), m.attachments.end(),
+                           [&](const Attachment& a) { return a.sha256 == sha; });
+    // An image whose attachment was not kept (too large) shows as a broken image, loading nothing.
+    out += "src=\"";
+    if (it != m.attachments.end()) out += "/api/v1/attachments/" + std::to_string(it->id);
+    out += '"';
+    from = end + 1;
+  }
+  out.append(m.html, from, std::string::npos);
+  return out;
+}
+
+}  // namespace
+
 json::value RenderMessage(const Message& m, json::storage_ptr sp) {
   json::array atts(sp);
   for (const auto& a : m.attachments) atts.push_back(RenderAttachment(a, sp));
@@ -115,7 +146,7 @@ json::value RenderMessage(const Message& m, json::storage_ptr sp) {
   o.emplace("attachments", std::move(atts));
   o.emplace("from_address",
             m.from_address.empty() ? json::value(nullptr) : json::value(m.from_address, sp));
-  o.emplace("html", m.html.empty() ? json::value(nullptr) : json::value(m.html, sp));
+  o.emplace("html", m.html.empty() ? json::value(nullptr) : json::value(LinkInlineImages(m), sp));
   o.emplace("quoted", m.quoted.empty() ? json::value(nullptr) : json::value(m.quoted, sp));
   return o;
 }

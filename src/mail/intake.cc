@@ -60,9 +60,17 @@ Content PrepareContent(const ParsedMail& mail, const IntakeOptions& options) {
   c.message.kind = domain::MessageKind::kCustomer;
   c.message.body = CutText(std::move(body), options.max_body_bytes);
   if (has_fresh) c.message.quoted = CutText(split.quoted, options.max_body_bytes);
-  // Inline images are kept as attachments; in the HTML they are dropped for now (their URLs are
-  // only known once stored).
-  if (!mail.html.empty()) c.message.html = SanitizeHtml(mail.html);
+  // Inline images are kept as attachments; the HTML names each by its content address
+  // ("sha256:<hex>"), which the API turns into the attachment's URL.
+  if (!mail.html.empty()) {
+    SanitizeOptions sanitize;
+    for (const MailAttachment& a : mail.attachments) {
+      if (!a.content_id.empty() && a.data.size() <= options.max_attachment_bytes) {
+        sanitize.inline_images.emplace(a.content_id, "sha256:" + Sha256Hex(a.data));
+      }
+    }
+    c.message.html = SanitizeHtml(mail.html, sanitize);
+  }
   c.message.from_address = mail.from.email;
   for (const MailAttachment& a : mail.attachments) {
     if (a.data.size() > options.max_attachment_bytes) continue;

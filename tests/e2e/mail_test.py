@@ -4,6 +4,7 @@ Each message goes through the whole path: the MTA pipe client, HTTP, GMime parsi
 de-duplication key, threading, sanitizing, and the store's commit.
 """
 
+import base64
 import os
 import subprocess
 import sys
@@ -149,6 +150,29 @@ class MailTest(unittest.TestCase):
         # The remote image waits for the agent to ask for it.
         self.assertIn('data-remote-src="https://tracker.example/p.gif"', m["html"])
         self.assertIn("Hi team", m["body"])
+
+    def test_inline_images_show_from_their_attachments(self):
+        png = base64.b64decode(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+        body = ("--rel\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+                '<p>The error:</p><img src="cid:shot-1@mua.example" alt="screenshot">'
+                '<img src="cid:missing@mua.example">'
+                '<img src="data:image/png;base64,AAAA">\r\n'
+                "--rel\r\nContent-Type: image/png\r\nContent-ID: <shot-1@mua.example>\r\n"
+                "Content-Transfer-Encoding: base64\r\n\r\n%s\r\n--rel--\r\n"
+                % base64.b64encode(png).decode())
+        raw = message("pix@example.org", "Screenshot", body, message_id="pix-1@example.org",
+                      content_type='multipart/related; boundary="rel"')
+        self.assertEqual(self.mailgate(raw).returncode, EX_OK)
+        m = self.messages(self.tickets_of("pix@example.org")[0]["id"])[0]
+        self.assertEqual(len(m["attachments"]), 1, m)
+        url = m["attachments"][0]["url"]
+        self.assertIn('src="%s"' % url, m["html"])
+        self.assertNotIn("cid:", m["html"])
+        self.assertNotIn("data:", m["html"])
+        r = self.admin.get(url)
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.body, png)
 
     def test_attachments_are_kept(self):
         boundary = "b0undary"
