@@ -81,9 +81,11 @@ Content PrepareContent(const ParsedMail& mail, const IntakeOptions& options) {
   return c;
 }
 
-domain::NewMessage SystemMessage(std::string body) {
+// A line from the system: `kSystem` the customer sees too, `kNote` for the team only.
+domain::NewMessage SystemMessage(std::string body,
+                                 domain::MessageKind kind = domain::MessageKind::kSystem) {
   domain::NewMessage m;
-  m.kind = domain::MessageKind::kSystem;
+  m.kind = kind;
   m.body = std::move(body);
   return m;
 }
@@ -93,7 +95,8 @@ domain::NewMessage SystemMessage(std::string body) {
 domain::NewMessage Acknowledgement(const domain::Ticket& t, const std::string& to,
                                    const std::string& to_name, const AutoReplyVerdict& verdict) {
   if (!verdict.allowed) {
-    return SystemMessage("No acknowledgement was emailed to " + to + ": " + verdict.reason + ".");
+    return SystemMessage("No acknowledgement was emailed to " + to + ": " + verdict.reason + ".",
+                         domain::MessageKind::kNote);
   }
   domain::NewMessage m = SystemMessage(
       "Hello" + (to_name.empty() ? std::string() : " " + to_name) + ",\n\nWe have your message \"" +
@@ -265,7 +268,8 @@ Result<IntakeResult> MailIntake::Ingest(std::string_view raw) {
   }
   const auto then = [&](const domain::TicketState& s) -> Result<domain::Change> {
     std::vector<domain::NewMessage> extra;
-    if (!note.empty()) extra.push_back(SystemMessage(note));
+    // The team's business which other ticket was named, not the sender's.
+    if (!note.empty()) extra.push_back(SystemMessage(note, domain::MessageKind::kNote));
     if (options_.auto_ack) extra.push_back(Acknowledgement(s.ticket, sender, sender_name, ack));
     return AddSystemMessages(s, std::move(extra), clock_.Now());
   };

@@ -146,7 +146,7 @@ class MailLoopTest(unittest.TestCase):
         lines = []
         for t in api.get(V1 + "/tickets?limit=100").json()["items"]:
             for m in api.get(V1 + "/tickets/%d/messages" % t["id"]).json()["items"]:
-                if m["kind"] == "system":
+                if m["author"]["kind"] == "system":
                     lines.append(m["body"])
         return lines
 

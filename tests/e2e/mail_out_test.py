@@ -138,7 +138,8 @@ class MailOutTest(unittest.TestCase):
                           % i)
             t = self.ticket_of(address)[0]
             msgs = self.api.get(V1 + "/tickets/%d/messages" % t["id"]).json()["items"]
-            self.assertEqual(msgs[-1]["kind"], "system")
+            self.assertEqual(msgs[-1]["kind"], "note")
+            self.assertEqual(msgs[-1]["author"]["kind"], "system")
             self.assertIn("No acknowledgement was emailed", msgs[-1]["body"])
         # A person's mail after them is acknowledged: the sender thread is running.
         self.mailgate(b"From: person@auto.example\r\nSubject: Hi\r\n"

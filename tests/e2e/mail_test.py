@@ -69,7 +69,7 @@ class MailTest(unittest.TestCase):
 
     def words(self, ticket_id):
         """The ticket's messages without the system's lines (acknowledgements, notes)."""
-        return [m for m in self.messages(ticket_id) if m["kind"] != "system"]
+        return [m for m in self.messages(ticket_id) if m["author"]["kind"] != "system"]
 
     def test_new_message_opens_a_ticket_once(self):
         raw = message("Inês Ferreira <ines@cafe.example>", "=?UTF-8?Q?Caf=C3=A9_menu?= broken",

@@ -44,12 +44,12 @@ class IntakeTest : public ::testing::Test {
     return r.ok() ? *r : IntakeResult{};
   }
 
-  // The system lines on a ticket.
+  // The system's lines on a ticket: what the customer sees, and notes for the team.
   std::vector<domain::Message> SystemMessages(storage::TicketId id) {
     std::vector<domain::Message> out;
     const std::vector<domain::Message> all = store_->ListMessages(id, true).value();
     for (const domain::Message& m : all) {
-      if (m.kind == domain::MessageKind::kSystem) out.push_back(m);
+      if (m.author.kind == domain::Actor::Kind::kSystem) out.push_back(m);
     }
     return out;
   }
@@ -94,6 +94,7 @@ TEST_F(IntakeTest, AutomaticMailIsNotAcknowledgedAndTheTicketSaysWhy) {
   EXPECT_NE(system[0].body.find("No acknowledgement was emailed to robot@crm.example"),
             std::string::npos)
       << system[0].body;
+  EXPECT_EQ(system[0].kind, domain::MessageKind::kNote);  // Not for the sender's eyes.
   EXPECT_EQ(Acknowledgements("robot@crm.example"), 0);
 }
 
