@@ -20,7 +20,9 @@
 #include "http/api.h"
 #include "http/auth.h"
 #include "http/server.h"
+#include "mail/imap_client.h"
 #include "mail/intake.h"
+#include "mail/mailbox_poller.h"
 #include "mail/sender.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -77,6 +79,41 @@ Result<std::unique_ptr<storage::sqlite::SqliteStore>> OpenStore(const std::strin
   options.path = path;
   options.read_connections = read_connections;
   return storage::sqlite::SqliteStore::Open(options, clock);
+}
+
+// One poller per [[mailbox]]; reads each password file. Errors name the config key.
+Status AddMailboxPollers(const Config& config, mail::ImapFault fault, mail::MailIntake& intake,
+                         const Clock& clock, mail::MailboxPollers& pollers) {
+  for (size_t i = 0; i < config.mailboxes.size(); ++i) {
+    const MailboxConfig& m = config.mailboxes[i];
+    mail::ImapOptions imap;
+    imap.url = m.url;
+    imap.starttls = m.starttls;
+    imap.user = m.user;
+    std::string field = "mailbox[";  // Appended: GCC 12 warns falsely on "..." + std::string.
+    field += std::to_string(i) + "].password_file";
+    SF_ASSIGN_OR_RETURN(imap.password, ReadSecretFile(m.password_file, field));
+    imap.ca_file = m.ca_file;
+    imap.folder = m.folder;
+    imap.max_message_bytes = config.max_body_bytes;  // The limit of `mailgate` and the API.
+    mail::MailboxOptions options;
+    options.name = m.name;
+    options.url = m.url;
+    options.folder = m.folder;
+    options.processed_folder = m.processed_folder;
+    options.poll_ms = static_cast<int64_t>(m.poll_seconds) * 1000;
+    options.fault = fault;
+    pollers.Add(std::make_unique<mail::MailboxPoller>(
+        options, std::make_unique<mail::ImapClient>(imap),
+        [&intake](std::string_view raw) { return intake.Ingest(raw); }, clock));
+    Log(LogLevel::kInfo, "polling mailbox",
+        {{"mailbox", m.name}, {"url", m.url}, {"folder", m.folder}});
+    if (m.url.rfind("imap://", 0) == 0 && !m.starttls) {
+      Log(LogLevel::kWarn, "mailbox logs in without TLS: set starttls = true or use imaps://",
+          {{"mailbox", m.name}});
+    }
+  }
+  return Status::Ok();
 }
 
 LogLevel ParseLevel(const std::string& s) {
@@ -178,7 +215,17 @@ Status RunServe(const ServeOptions& o) {
     Log(LogLevel::kWarn, "smtp_url is not set: agent replies are queued, not emailed");
   }
   sender.Start();
-  http::Api api(*store, auth, clock, api_options, &intake);
+  // Test-only (docs/mail.md): read once, here; an unknown value refuses to start.
+  const char* fault_env = std::getenv("STEADFAST_FAULT");
+  SF_ASSIGN_OR_RETURN(mail::ImapFault fault,
+                      mail::ParseImapFault(fault_env != nullptr ? fault_env : ""));
+  if (fault != mail::ImapFault::kNone) {
+    Log(LogLevel::kWarn, "STEADFAST_FAULT is set: this server will crash on purpose (test only)",
+        {{"fault", fault_env}});
+  }
+  mail::MailboxPollers pollers;
+  SF_RETURN_IF_ERROR(AddMailboxPollers(config, fault, intake, clock, pollers));
+  http::Api api(*store, auth, clock, api_options, &intake, &pollers);
 
   http::ServerOptions server_options;
   server_options.host = host_port.first;
@@ -193,11 +240,13 @@ Status RunServe(const ServeOptions& o) {
   // Tests and scripts read this line to learn the port when --listen asked for port 0.
   std::printf("listening on http://%s\n", addr.c_str());
   std::fflush(stdout);
+  pollers.Start();
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
   Log(LogLevel::kInfo, "stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
-  server.Stop();  // Finishes in-flight requests; their writes have committed before they answer.
+  server.Stop();   // Finishes in-flight requests; their writes have committed before they answer.
+  pollers.Stop();  // A message being taken in finishes (and is flagged) or stays unflagged.
   sender.Stop();
   const auto stats = store->writer_stats();
   Log(LogLevel::kInfo, "writer",

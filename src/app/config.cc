@@ -2,7 +2,10 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <set>
 
 #include "common/text.h"
 
@@ -108,6 +111,138 @@ Status Apply(Config& c, const std::string& key, const std::string& value, std::s
   return Status::InvalidArgument(std::string(field), "is not a known setting");
 }
 
+// A folder name we can send as an IMAP quoted string: printable ASCII (names with other
+// characters need modified UTF-7, which this version does not write).
+Status CheckFolder(const std::string& value, const std::string& field) {
+  const bool printable = std::all_of(value.begin(), value.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7F;
+  });
+  if (value.empty() || value.size() > 200 || !printable || Trim(value).size() != value.size()) {
+    return Status::InvalidArgument(field,
+                                   "must be a folder name of 1-200 printable ASCII characters");
+  }
+  return Status::Ok();
+}
+
+// "imaps://host[:port]" or "imap://host[:port]", one trailing '/' allowed; no user, path or query
+// (the folder and the credentials have keys of their own).
+Status CheckImapUrl(const std::string& value, const std::string& field) {
+  const Status bad = Status::InvalidArgument(
+      field, "must be imaps://host[:port] or imap://host[:port] (no user, path or query)");
+  std::string_view rest = value;
+  if (rest.rfind("imaps://", 0) == 0) {
+    rest.remove_prefix(8);
+  } else if (rest.rfind("imap://", 0) == 0) {
+    rest.remove_prefix(7);
+  } else {
+    return bad;
+  }
+  if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+  if (rest.empty() || rest.find_first_of("/?#@ \t") != std::string_view::npos ||
+      !IsSingleLine(rest)) {
+    return bad;
+  }
+  const size_t bracket = rest.rfind(']');
+  const size_t colon = rest.rfind(':');
+  if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket)) {
+    const std::string_view port = rest.substr(colon + 1);
+    int p = 0;
+    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+    if (colon == 0 || ec != std::errc() || end != port.data() + port.size() || p < 1 || p > 65535) {
+      return Status::InvalidArgument(field, "port must be 1-65535");
+    }
+  }
+  return Status::Ok();
+}
+
+// One [[mailbox]] table into `m`; `at` is "mailbox[i]".
+Status ParseMailbox(const toml::table& table, const std::string& at, MailboxConfig* m) {
+  std::set<std::string> seen;
+  for (const auto& [key, node] : table) {
+    const std::string k(key.str());
+    const std::string field = at + "." + k;
+    seen.insert(k);
+    auto text = [&](std::string* out) -> Status {
+      const auto v = node.value_exact<std::string>();
+      if (!v) return Status::InvalidArgument(field, "must be a string");
+      if (!IsSingleLine(*v)) return Status::InvalidArgument(field, "one line only");
+      *out = *v;
+      return Status::Ok();
+    };
+    if (k == "name") {
+      SF_RETURN_IF_ERROR(text(&m->name));
+      const bool ok = std::all_of(m->name.begin(), m->name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+      });
+      if (m->name.empty() || m->name.size() > 64 || !ok) {
+        return Status::InvalidArgument(field, "must be 1-64 letters, digits, '.', '_' or '-'");
+      }
+    } else if (k == "url") {
+      SF_RETURN_IF_ERROR(text(&m->url));
+      SF_RETURN_IF_ERROR(CheckImapUrl(m->url, field));
+    } else if (k == "starttls") {
+      const auto v = node.value_exact<bool>();
+      if (!v) return Status::InvalidArgument(field, "must be true or false");
+      m->starttls = *v;
+    } else if (k == "user" || k == "password_file" || k == "ca_file") {
+      std::string* out = k == "user"            ? &m->user
+                         : k == "password_file" ? &m->password_file
+                                                : &m->ca_file;
+      SF_RETURN_IF_ERROR(text(out));
+      if (out->empty()) return Status::InvalidArgument(field, "must not be empty");
+    } else if (k == "folder" || k == "processed_folder") {
+      std::string* out = k == "folder" ? &m->folder : &m->processed_folder;
+      SF_RETURN_IF_ERROR(text(out));
+      SF_RETURN_IF_ERROR(CheckFolder(*out, field));
+    } else if (k == "poll_seconds") {
+      const auto v = node.value_exact<int64_t>();
+      if (!v || *v < 1 || *v > 86400) {
+        return Status::InvalidArgument(field, "must be an integer from 1 to 86400");
+      }
+      m->poll_seconds = static_cast<int>(*v);
+    } else {
+      return Status::InvalidArgument(field, "is not a known setting");
+    }
+  }
+  for (const char* required : {"name", "url", "user", "password_file"}) {
+    if (seen.count(required) == 0) {
+      return Status::InvalidArgument(at + "." + required, "is required");
+    }
+  }
+  if (m->starttls && m->url.rfind("imaps://", 0) == 0) {
+    return Status::InvalidArgument(at + ".starttls",
+                                   "is for imap:// only (imaps:// is TLS from the start)");
+  }
+  if (!m->processed_folder.empty() &&
+      (m->processed_folder == m->folder ||
+       (EqualsIgnoreCase(m->folder, "INBOX") && EqualsIgnoreCase(m->processed_folder, "INBOX")))) {
+    return Status::InvalidArgument(at + ".processed_folder", "must differ from folder");
+  }
+  return Status::Ok();
+}
+
+// The [[mailbox]] array of tables.
+Status ParseMailboxes(const toml::node& node, std::vector<MailboxConfig>* out) {
+  const toml::array* array = node.as_array();
+  if (array == nullptr) {
+    return Status::InvalidArgument("mailbox", "must be an array of tables: [[mailbox]]");
+  }
+  std::set<std::string> names;
+  for (size_t i = 0; i < array->size(); ++i) {
+    std::string at = "mailbox[";  // Appended: GCC 12 warns falsely on "..." + std::string.
+    at += std::to_string(i) + "]";
+    const toml::table* table = (*array)[i].as_table();
+    if (table == nullptr) return Status::InvalidArgument(at, "must be a table: [[mailbox]]");
+    MailboxConfig m;
+    SF_RETURN_IF_ERROR(ParseMailbox(*table, at, &m));
+    if (!names.insert(m.name).second) {
+      return Status::InvalidArgument(at + ".name", "'" + m.name + "' names two mailboxes");
+    }
+    out->push_back(std::move(m));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::pair<std::string, int>> ParseListen(const std::string& listen, std::string_view field) {
@@ -141,6 +276,10 @@ Result<Config> LoadConfig(const std::optional<std::string>& path,
     }
     for (const auto& [key, node] : table) {
       const std::string k(key.str());
+      if (k == "mailbox") {
+        SF_RETURN_IF_ERROR(ParseMailboxes(node, &c.mailboxes));
+        continue;
+      }
       std::string value;
       if (auto s = node.value<std::string>()) {
         value = *s;
@@ -158,6 +297,8 @@ Result<Config> LoadConfig(const std::optional<std::string>& path,
     if (name.rfind("STEADFAST_", 0) != 0) continue;
     // Secrets read by `init` and `user add`, not settings of the server.
     if (name == "STEADFAST_ADMIN_PASSWORD" || name == "STEADFAST_USER_PASSWORD") continue;
+    // Test-only fault injection, read once by `serve` (docs/mail.md); not a setting.
+    if (name == "STEADFAST_FAULT") continue;
     std::string key = name.substr(10);
     for (char& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     SF_RETURN_IF_ERROR(Apply(c, key, value, name));

@@ -4,10 +4,26 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 
 namespace steadfast::app {
+
+// One [[mailbox]] table of the TOML file: an IMAP mailbox polled for new mail (docs/mail.md).
+// Mailboxes come from the file only; no environment variable sets or changes them.
+struct MailboxConfig {
+  std::string name;              // Required, unique: letters, digits, '.', '_', '-'; up to 64.
+  std::string url;               // Required: "imaps://host[:port]" or "imap://host[:port]".
+  bool starttls = false;         // imap:// only: require STARTTLS.
+  std::string user;              // Required.
+  std::string password_file;     // Required: the password is read from it by `serve`.
+  std::string folder = "INBOX";  // Printable ASCII.
+  int poll_seconds = 60;         // 1..86400.
+  // Empty: a message taken in is flagged \Seen. Otherwise it is flagged and moved here.
+  std::string processed_folder;
+  std::string ca_file;  // PEM certificates to trust instead of the system's (a private CA).
+};
 
 // Server settings: defaults, then the TOML file, then STEADFAST_* environment variables.
 struct Config {
@@ -36,11 +52,15 @@ struct Config {
   bool mail_auto_ack = true;              // STEADFAST_MAIL_AUTO_ACK
   size_t mail_auto_limit = 10;            // STEADFAST_MAIL_AUTO_LIMIT
   size_t mail_auto_window_seconds = 600;  // STEADFAST_MAIL_AUTO_WINDOW_SECONDS
+  // IMAP mailboxes to poll ([[mailbox]] tables; the file only).
+  std::vector<MailboxConfig> mailboxes;
 };
 
 // Loads `path` (if given) over the defaults, then applies `env` (name → value) overrides.
-// InvalidArgument naming the key (file) or variable (environment) for anything malformed or
-// unknown, so a typo is never silently ignored.
+// InvalidArgument naming the key (file; "mailbox[0].url" for the first [[mailbox]] table) or
+// variable (environment) for anything malformed or unknown, so a typo is never silently ignored.
+// STEADFAST_FAULT (test-only fault injection, read by `serve`) and the passwords `init` and
+// `user add` read are not settings and are skipped.
 Result<Config> LoadConfig(const std::optional<std::string>& path,
                           const std::map<std::string, std::string>& env);
 

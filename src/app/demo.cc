@@ -23,6 +23,13 @@ Result<storage::TicketWrite> Apply(storage::Store& store, TicketId id, const sto
   return store.ModifyTicket(id, m);
 }
 
+NewMessage Text(MessageKind kind, std::string body) {
+  NewMessage m;
+  m.kind = kind;
+  m.body = std::move(body);
+  return m;
+}
+
 }  // namespace
 
 Status SeedDemo(storage::Store& store, const Clock& clock, const std::string& password_hash) {
@@ -133,7 +140,7 @@ Status SeedDemo(storage::Store& store, const Clock& clock, const std::string& pa
   const Principal pc = Principal::ForAgent(chloe);
   auto reply = [&](const Principal& who, std::string body, bool pending) {
     return [&clock, who, body, pending](const TicketState& s) {
-      return AddMessage(s, who, {MessageKind::kReply, {}, body, {}}, pending, clock.Now());
+      return AddMessage(s, who, Text(MessageKind::kReply, body), pending, clock.Now());
     };
   };
   // 0: Chloé owns the VAT ticket and is waiting on the customer.
@@ -152,11 +159,9 @@ Status SeedDemo(storage::Store& store, const Clock& clock, const std::string& pa
                          .status());
   SF_RETURN_IF_ERROR(Apply(store, ids[1], [&](const TicketState& s) {
                        return AddMessage(s, pb,
-                                         {MessageKind::kNote,
-                                          {},
-                                          "Crash is in the camera "
-                                          "permission prompt; build 4.12 only.",
-                                          {}},
+                                         Text(MessageKind::kNote,
+                                              "Crash is in the camera "
+                                              "permission prompt; build 4.12 only."),
                                          false, clock.Now());
                      }).status());
   SF_RETURN_IF_ERROR(Apply(store, ids[1], [&](const TicketState& s) {

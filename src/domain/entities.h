@@ -72,6 +72,11 @@ struct Ticket {
   Timestamp updated_at;
   int64_t version = 1;  // Incremented by every change; stale versions get Conflict.
   std::optional<Resolution> resolution;
+  // Since when the customer has been waiting for word from us (their message is the last one);
+  // cleared by our reply, by pending, by resolving. When silence about it was raised, if it was.
+  std::optional<Timestamp> waiting_since;
+  std::optional<Timestamp> silence_raised_at;
+  int chases = 0;  // Customer messages that only asked for news: each one a follow-through miss.
 };
 
 struct Attachment {
@@ -102,6 +107,7 @@ struct Message {
   std::string from_address;  // Email: the address it came from; empty otherwise.
   std::string html;          // Email: sanitized HTML (safe to show); empty otherwise.
   std::string quoted;        // Email: the quoted history trimmed from `body`.
+  bool chase = false;        // A customer message that only asks for news (see engine/chase.h).
 };
 
 struct Handoff {
@@ -114,6 +120,25 @@ struct Handoff {
   std::string decline_reason;
   Timestamp created_at;
   std::optional<Timestamp> answered_at;
+};
+
+// Something an agent told a customer they would do, by when. Tracked until kept.
+struct Promise {
+  PromiseId id = 0;
+  TicketId ticket_id = 0;
+  AgentId owner_id = 0;  // Who made it and must keep it.
+  std::string text;      // What, in a few words: "send the replacement tracking number".
+  Timestamp due_at;
+  PromiseState state = PromiseState::kOpen;
+  // The reply that made it, and the one that kept it. In a Change, 0 means the Change's own
+  // (first) message, whose id the store fills in.
+  MessageId message_id = 0;
+  std::optional<MessageId> kept_by;
+  bool missed = false;     // Its time passed at least once (kept late, or renegotiated after).
+  int renegotiations = 0;  // New dates agreed with the customer.
+  std::optional<Timestamp> reminded_at;
+  Timestamp created_at;
+  std::optional<Timestamp> settled_at;  // When kept.
 };
 
 // One changed field: values rendered as text ("open", "high", "7"); empty for none.

@@ -133,6 +133,9 @@ Status Authorize(const Principal& who, Action what, const Target& target) {
     case Action::kIngestMail:
       if (who.is_system() || (who.is_agent() && who.role == Role::kAdmin)) return Status::Ok();
       return Denied("only the mail gateway (an admin's token) may hand in email");
+    case Action::kViewMailboxes:
+      if (who.is_lead_or_admin()) return Status::Ok();
+      return Denied("only leads and admins may see the mailboxes");
   }
   return Denied("unknown action");
 }

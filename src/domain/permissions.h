@@ -33,8 +33,9 @@ enum class Action {
   kViewAgents,
   kManageAgents,  // Create agents and tokens: admins.
   kViewTeams,
-  kManageTeams,  // Create teams: leads and admins.
-  kIngestMail,   // Hand raw email to the intake (the mail gateway): admins and the system.
+  kManageTeams,    // Create teams: leads and admins.
+  kIngestMail,     // Hand raw email to the intake (the mail gateway): admins and the system.
+  kViewMailboxes,  // The IMAP pollers' status (no secrets in it): leads and admins.
 };
 
 // What the action is applied to. Leave unused members null.

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "common/text.h"
+#include "domain/follow_through.h"
 
 namespace steadfast::domain {
 namespace {
@@ -19,15 +20,6 @@ std::string JoinTags(const std::vector<std::string>& tags) {
     out += t;
   }
   return out;
-}
-
-// Starts a change from the current state: version bumped, updated_at set.
-Change Begin(const TicketState& s, Timestamp now) {
-  Change c;
-  c.after = s.ticket;
-  c.after.version = s.ticket.version + 1;
-  c.after.updated_at = now;
-  return c;
 }
 
 Event MakeEvent(const Ticket& t, std::string type, const Principal& who, Timestamp now,
@@ -61,6 +53,11 @@ Status MoveTo(Change& c, TicketStatus to, std::vector<FieldChange>& changes) {
   SF_RETURN_IF_ERROR(CheckTransition(from, to));
   c.after.status = to;
   changes.push_back(StatusChange(from, to));
+  if (to != TicketStatus::kOpen && to != TicketStatus::kNew) {
+    // Waiting on the customer, or done: nobody waits for us.
+    c.after.waiting_since.reset();
+    c.after.silence_raised_at.reset();
+  }
   return Status::Ok();
 }
 
@@ -93,6 +90,14 @@ Status RequireOpenForWork(const Ticket& t, std::string_view what) {
 }
 
 }  // namespace
+
+Change BeginChange(const TicketState& s, Timestamp now) {
+  Change c;
+  c.after = s.ticket;
+  c.after.version = s.ticket.version + 1;
+  c.after.updated_at = now;
+  return c;
+}
 
 Status CheckTransition(TicketStatus from, TicketStatus to) {
   using S = TicketStatus;
@@ -162,7 +167,7 @@ Result<Change> AddMessage(const TicketState& s, const Principal& who, NewMessage
   if (t.status == TicketStatus::kClosed) {
     return Status::Conflict("ticket is closed; open a new ticket instead");
   }
-  Change c = Begin(s, now);
+  Change c = BeginChange(s, now);
   std::vector<FieldChange> changes;
   std::string event_type;
   switch (message.kind) {
@@ -202,9 +207,43 @@ Result<Change> AddMessage(const TicketState& s, const Principal& who, NewMessage
       event_type = "system_message_added";
       break;
   }
+  if (message.chase && message.kind == MessageKind::kCustomer) {
+    // The customer had to ask: counted on the ticket, and logged for the team's chase rate.
+    ++c.after.chases;
+    c.events.push_back(
+        MakeEvent(c.after, "chase_received", who, now,
+                  {{"chases", std::to_string(s.ticket.chases), std::to_string(c.after.chases)}}));
+  } else {
+    message.chase = false;  // Only a customer's message can be a chase.
+  }
+  if (message.kind == MessageKind::kCustomer && !c.after.waiting_since.has_value()) {
+    c.after.waiting_since = now;  // Our move: the customer waits from now until we answer.
+  } else if (message.kind == MessageKind::kReply) {
+    c.after.waiting_since.reset();
+    c.after.silence_raised_at.reset();
+  }
+  std::optional<NewPromise> promise = std::move(message.promise);
+  const std::optional<PromiseId> keeps = message.keeps_promise;
+  if ((promise || keeps) && message.kind != MessageKind::kReply) {
+    return Status::InvalidArgument(promise ? "promise" : "keeps_promise",
+                                   "only a reply to the customer can make or keep a promise");
+  }
   message.author = who.actor();
   c.messages.push_back(std::move(message));
   c.events.push_back(MakeEvent(c.after, event_type, who, now, std::move(changes)));
+  if (keeps) SF_RETURN_IF_ERROR(ApplyKeep(c, s, who, *keeps, 0, now));
+  if (promise) {
+    SF_ASSIGN_OR_RETURN(Promise p, MakePromise(c.after, who.id, *promise, now));
+    Event made;
+    made.ticket_id = c.after.id;
+    made.type = "promise_made";
+    made.actor = who.actor();
+    made.at = now;
+    made.changes = {{"due_at", "", FormatIso8601(p.due_at)}};
+    made.note = p.text;
+    c.events.push_back(std::move(made));
+    c.promises.push_back(std::move(p));
+  }
   return c;
 }
 
@@ -216,7 +255,7 @@ Result<Change> EditTicket(const TicketState& s, const Principal& who, const Tick
                             std::to_string(t.version) + ", you sent " +
                             std::to_string(expected_version) + "); reload and retry");
   }
-  Change c = Begin(s, now);
+  Change c = BeginChange(s, now);
   std::vector<FieldChange> changes;
   if (patch.subject.has_value() && *patch.subject != t.subject) {
     changes.push_back({"subject", t.subject, *patch.subject});
@@ -268,7 +307,7 @@ Result<Change> ProposeHandoff(const TicketState& s, const Principal& who, AgentI
   if (s.pending_handoff.has_value()) {
     return Status::Conflict("a handoff is already pending on this ticket");
   }
-  Change c = Begin(s, now);
+  Change c = BeginChange(s, now);
   Handoff h;
   h.ticket_id = t.id;
   h.from_agent_id = *t.owner_id;
@@ -286,7 +325,7 @@ Result<Change> AcceptHandoff(const TicketState& s, const Principal& who, Handoff
                              Timestamp now) {
   SF_ASSIGN_OR_RETURN(Handoff h, PendingHandoff(s, handoff_id));
   SF_RETURN_IF_ERROR(RequireOpenForWork(s.ticket, "hand off"));
-  Change c = Begin(s, now);
+  Change c = BeginChange(s, now);
   h.state = HandoffState::kAccepted;
   h.answered_at = now;
   c.after.owner_id = h.to_agent_id;
@@ -303,7 +342,7 @@ Result<Change> DeclineHandoff(const TicketState& s, const Principal& who, Handof
     return Status::InvalidArgument("reason", "is required: say why, so the owner can find another");
   }
   SF_ASSIGN_OR_RETURN(Handoff h, PendingHandoff(s, handoff_id));
-  Change c = Begin(s, now);
+  Change c = BeginChange(s, now);
   h.state = HandoffState::kDeclined;
   h.decline_reason = std::string(trimmed);
   h.answered_at = now;
@@ -322,7 +361,7 @@ Result<Change> Reassign(const TicketState& s, const Principal& who, AgentId to,
   }
   SF_RETURN_IF_ERROR(RequireOpenForWork(t, "reassign"));
   if (t.owner_id == to) return Status::InvalidArgument("agent_id", "already owns this ticket");
-  Change c = Begin(s, now);
+  Change c = BeginChange(s, now);
   WithdrawPendingHandoff(s, c, who, "ticket was reassigned", now);
   std::vector<FieldChange> changes{OwnerChange(t.owner_id, to)};
   c.after.owner_id = to;
@@ -338,7 +377,7 @@ Result<Change> TakeOwnership(const TicketState& s, const Principal& who, Timesta
     return Status::Conflict("ticket already has an owner; ask for a handoff instead");
   }
   SF_RETURN_IF_ERROR(RequireOpenForWork(t, "take"));
-  Change c = Begin(s, now);
+  Change c = BeginChange(s, now);
   std::vector<FieldChange> changes{OwnerChange(std::nullopt, who.id)};
   c.after.owner_id = who.id;
   if (t.status == TicketStatus::kNew) SF_RETURN_IF_ERROR(MoveTo(c, TicketStatus::kOpen, changes));
@@ -386,7 +425,7 @@ Result<Change> Resolve(const TicketState& s, const Principal& who, const Resolut
   if (input.outcome != Outcome::kDuplicate && input.duplicate_of.has_value()) {
     return Status::InvalidArgument("duplicate_of", "only applies to the duplicate outcome");
   }
-  Change c = Begin(s, now);
+  Change c = BeginChange(s, now);
   std::vector<FieldChange> changes;
   if (!t.owner_id.has_value() && who.is_agent()) {
     c.after.owner_id = who.id;
@@ -406,7 +445,7 @@ Result<Change> Reopen(const TicketState& s, const Principal& who, Timestamp now)
     return Status::Conflict("only a resolved ticket can be reopened; this one is " +
                             std::string(Name(t.status)));
   }
-  Change c = Begin(s, now);
+  Change c = BeginChange(s, now);
   std::vector<FieldChange> changes;
   SF_RETURN_IF_ERROR(MoveTo(c, TicketStatus::kOpen, changes));
   changes.push_back({"outcome", OutcomeText(t), ""});
@@ -416,7 +455,7 @@ Result<Change> Reopen(const TicketState& s, const Principal& who, Timestamp now)
 }
 
 Result<Change> Close(const TicketState& s, const Principal& who, Timestamp now) {
-  Change c = Begin(s, now);
+  Change c = BeginChange(s, now);
   std::vector<FieldChange> changes;
   if (s.ticket.status != TicketStatus::kResolved) {
     return Status::Conflict("only a resolved ticket can be closed");
@@ -431,6 +470,7 @@ Change CreateTicket(Ticket t, NewMessage first_message, const Principal& who, Ti
   t.version = 1;
   t.created_at = now;
   t.updated_at = now;
+  t.waiting_since = now;
   first_message.author = who.actor();
   Change c;
   c.after = std::move(t);

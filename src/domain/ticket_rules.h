@@ -14,6 +14,13 @@ namespace steadfast::domain {
 struct TicketState {
   Ticket ticket;
   std::optional<Handoff> pending_handoff;
+  std::vector<Promise> promises;  // Still owed: open and broken ones, oldest first.
+};
+
+// A promise made in a reply: what, by when.
+struct NewPromise {
+  std::string text;
+  Timestamp due_at;
 };
 
 // A file to attach to a new message; the store hashes and keeps the bytes.
@@ -39,6 +46,11 @@ struct NewMessage {
   // this address, queued in the same transaction. Empty: not emailed. (Agent replies are always
   // emailed to the customer; this is for acknowledgements and notifications.)
   std::string auto_email_to;
+  // Replies only: a promise this reply makes, and the owed promise it keeps.
+  std::optional<NewPromise> promise;
+  std::optional<PromiseId> keeps_promise;
+  // Customer messages: it only asks for news (the caller ran the chase detector on `body`).
+  bool chase = false;
 };
 
 // What a command decided. The store writes all of it in one transaction, or nothing.
@@ -47,8 +59,12 @@ struct Change {
   Ticket after;
   std::vector<NewMessage> messages;
   std::optional<Handoff> handoff;
+  std::vector<Promise> promises;  // Inserted when id is 0, updated otherwise.
   std::vector<Event> events;
 };
+
+// Starts a change of `s`: the ticket as it is, its version bumped, updated_at `now`.
+[[nodiscard]] Change BeginChange(const TicketState& s, Timestamp now);
 
 // Ok if a ticket may move from `from` to `to`; Conflict naming both otherwise. The one place
 // where the status machine lives:
@@ -89,6 +105,8 @@ struct NewTicket {
 // - A customer message reopens a resolved ticket and brings a pending one back to open.
 // - An agent reply may set the status to pending (`then_pending`) — waiting on the customer.
 // - Notes never change status or owner. Nothing may be added to a closed ticket (Conflict).
+// - A reply may make a promise (`message.promise`, see MakePromise) and keep an owed one
+//   (`message.keeps_promise`: NotFound unless owed on this ticket); other kinds may not.
 // REQUIRES: Authorize(who, kReply|kNote|kPostCustomerMessage) passed.
 [[nodiscard]] Result<Change> AddMessage(const TicketState& s, const Principal& who,
                                         NewMessage message, bool then_pending, Timestamp now);

@@ -36,6 +36,9 @@ constexpr Names<Channel, 4> kChannelNames{{{Channel::kWeb, "web"},
 constexpr Names<HandoffState, 3> kHandoffNames{{{HandoffState::kProposed, "proposed"},
                                                 {HandoffState::kAccepted, "accepted"},
                                                 {HandoffState::kDeclined, "declined"}}};
+constexpr Names<PromiseState, 3> kPromiseNames{{{PromiseState::kOpen, "open"},
+                                                {PromiseState::kKept, "kept"},
+                                                {PromiseState::kBroken, "broken"}}};
 
 template <typename E, size_t N>
 std::string_view Find(const Names<E, N>& names, E v) {
@@ -62,6 +65,7 @@ std::string_view Name(MessageKind v) { return Find(kKindNames, v); }
 std::string_view Name(Role v) { return Find(kRoleNames, v); }
 std::string_view Name(Channel v) { return Find(kChannelNames, v); }
 std::string_view Name(HandoffState v) { return Find(kHandoffNames, v); }
+std::string_view Name(PromiseState v) { return Find(kPromiseNames, v); }
 
 std::optional<TicketStatus> ParseTicketStatus(std::string_view s) { return Parse(kStatusNames, s); }
 std::optional<Priority> ParsePriority(std::string_view s) { return Parse(kPriorityNames, s); }
@@ -71,6 +75,9 @@ std::optional<Role> ParseRole(std::string_view s) { return Parse(kRoleNames, s);
 std::optional<Channel> ParseChannel(std::string_view s) { return Parse(kChannelNames, s); }
 std::optional<HandoffState> ParseHandoffState(std::string_view s) {
   return Parse(kHandoffNames, s);
+}
+std::optional<PromiseState> ParsePromiseState(std::string_view s) {
+  return Parse(kPromiseNames, s);
 }
 
 std::string_view AllowedTicketStatuses() { return "new, open, pending, resolved, closed"; }

@@ -15,6 +15,7 @@ using MessageId = int64_t;
 using HandoffId = int64_t;
 using AttachmentId = int64_t;
 using EventId = int64_t;
+using PromiseId = int64_t;
 
 // new: nobody owns it yet. open: owned, our move. pending: waiting on the customer.
 // resolved: outcome recorded. closed: final.
@@ -25,6 +26,9 @@ enum class MessageKind { kCustomer, kReply, kNote, kSystem };
 enum class Role { kAgent, kLead, kAdmin };
 enum class Channel { kWeb, kEmail, kApi, kPortal };
 enum class HandoffState { kProposed, kAccepted, kDeclined };
+// open: owed, not yet due. kept: done, by the reply that did it. broken: its time passed first
+// (it stays owed until kept late or renegotiated with the customer).
+enum class PromiseState { kOpen, kKept, kBroken };
 
 // The wire names ("new", "urgent", "cannot_do", ...) used by the API and the store.
 std::string_view Name(TicketStatus v);
@@ -34,6 +38,7 @@ std::string_view Name(MessageKind v);
 std::string_view Name(Role v);
 std::string_view Name(Channel v);
 std::string_view Name(HandoffState v);
+std::string_view Name(PromiseState v);
 
 // Inverse of Name; nullopt for an unknown name.
 std::optional<TicketStatus> ParseTicketStatus(std::string_view s);
@@ -43,6 +48,7 @@ std::optional<MessageKind> ParseMessageKind(std::string_view s);
 std::optional<Role> ParseRole(std::string_view s);
 std::optional<Channel> ParseChannel(std::string_view s);
 std::optional<HandoffState> ParseHandoffState(std::string_view s);
+std::optional<PromiseState> ParsePromiseState(std::string_view s);
 
 // "new, open, pending, resolved, closed" — for error messages that list the allowed values.
 std::string_view AllowedTicketStatuses();

@@ -15,8 +15,13 @@ namespace steadfast::http {
 namespace json = boost::json;
 
 Api::Api(storage::Store& store, Authenticator& auth, const Clock& clock, ApiOptions options,
-         mail::MailIntake* intake)
-    : store_(store), auth_(auth), clock_(clock), options_(options), intake_(intake) {
+         mail::MailIntake* intake, const mail::MailboxPollers* mailboxes)
+    : store_(store),
+      auth_(auth),
+      clock_(clock),
+      options_(options),
+      intake_(intake),
+      mailboxes_(mailboxes) {
   AddRoutes();
 }
 
@@ -54,6 +59,7 @@ void Api::AddRoutes() {
       [](Api& api, const Call& c) { return api.AnswerHandoff(c, false); });
   Add("GET", v1 + "/search", &Api::Search);
   Add("POST", v1 + "/mail/inbound", &Api::IngestMail);
+  Add("GET", v1 + "/mail/mailboxes", &Api::ListMailboxes);
   Add("GET", v1 + "/attachments/{id}", &Api::GetAttachment);
 
   Add("GET", v1 + "/customers", &Api::ListCustomers);

@@ -12,6 +12,10 @@
 #include "mail/intake.h"
 #include "storage/store.h"
 
+namespace steadfast::mail {
+class MailboxPollers;
+}  // namespace steadfast::mail
+
 namespace steadfast::http {
 
 struct ApiOptions {
@@ -24,9 +28,10 @@ struct ApiOptions {
 // problem+json through ErrorResponse. Thread-safe; Handle never throws.
 class Api {
  public:
-  // `intake` may be null: then POST /mail/inbound answers 503.
+  // `intake` may be null: then POST /mail/inbound answers 503. `mailboxes` may be null: then
+  // GET /mail/mailboxes lists none. Both must outlive the Api.
   Api(storage::Store& store, Authenticator& auth, const Clock& clock, ApiOptions options,
-      mail::MailIntake* intake = nullptr);
+      mail::MailIntake* intake = nullptr, const mail::MailboxPollers* mailboxes = nullptr);
 
   // Answers one request. Paths outside /api/v1 get 404.
   Response Handle(const Request& req);
@@ -76,6 +81,7 @@ class Api {
 
   // Mail (api_mail.cc).
   Result<Response> IngestMail(const Call& c);
+  Result<Response> ListMailboxes(const Call& c);
 
   // People (api_people.cc).
   Result<Response> ListCustomers(const Call& c);
@@ -107,6 +113,7 @@ class Api {
   const Clock& clock_;
   const ApiOptions options_;
   mail::MailIntake* const intake_;
+  const mail::MailboxPollers* const mailboxes_;
   Router<Route> router_;
 };
 

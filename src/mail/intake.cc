@@ -6,6 +6,7 @@
 #include "common/log.h"
 #include "common/text.h"
 #include "domain/ticket_rules.h"
+#include "engine/chase.h"
 #include "mail/html_sanitizer.h"
 #include "mail/loop_guard.h"
 #include "mail/parsed_mail.h"
@@ -238,6 +239,7 @@ Result<IntakeResult> MailIntake::Ingest(std::string_view raw) {
     }
     const Principal who = Principal::ForCustomer(customer, shares);
     const Timestamp now = clock_.Now();
+    content.message.chase = engine::DetectChase(content.message.body, customer.language).is_chase;
     auto w = store_.ModifyTicket(id, [&](const domain::TicketState& s) {
       return domain::AddMessage(s, who, content.message, false, now);
     });

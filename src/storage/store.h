@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -123,6 +124,29 @@ struct AutomaticMailCount {
   int to_address = 0;  // To this address, about any ticket.
 };
 
+// Which promises to list: all that match, soonest due first.
+struct PromiseQuery {
+  std::optional<domain::AgentId> owner_id;
+  std::optional<domain::PromiseState> state;
+  std::optional<TicketId> ticket_id;
+  int limit = 50;
+  std::optional<domain::PromiseId> after_id;  // Keyset page: those after this one.
+};
+
+// An open promise the engine must act on.
+struct DuePromise {
+  domain::PromiseId id = 0;
+  TicketId ticket_id = 0;
+  Timestamp due_at;
+};
+
+// How one agent's promises went. Kept rate = kept / (kept + missed).
+struct PromiseCounts {
+  int64_t kept = 0;    // Kept on time.
+  int64_t missed = 0;  // Their time passed first (kept late, renegotiated after, or still owed).
+  int64_t open = 0;    // Owed and not yet due.
+};
+
 // What a committed ticket write produced, as stored.
 struct TicketWrite {
   domain::TicketState state;
@@ -237,6 +261,19 @@ class Store {
                                                         Timestamp since) = 0;
   // The Message-ID of the newest email we took in or sent on a ticket (for In-Reply-To).
   virtual Result<std::vector<std::string>> ThreadMessageIds(TicketId id) = 0;
+
+  // Promises made to customers (written with ticket changes, see domain::Change::promises).
+  virtual Result<std::vector<domain::Promise>> ListPromises(const PromiseQuery& q) = 0;
+  // Open promises due at or before `due_before`, soonest first; only those not yet reminded
+  // when `unreminded_only`.
+  virtual Result<std::vector<DuePromise>> DuePromises(Timestamp due_before, bool unreminded_only,
+                                                      int limit) = 0;
+  // Tickets of `priority` whose customer has waited since `waiting_before` or earlier and whose
+  // silence was not raised yet, longest wait first.
+  virtual Result<std::vector<TicketId>> SilentTickets(domain::Priority priority,
+                                                      Timestamp waiting_before, int limit) = 0;
+  // Per owner, the promises made at or after `since`.
+  virtual Result<std::map<domain::AgentId, PromiseCounts>> CountPromises(Timestamp since) = 0;
 
   // Attachments: metadata, then the bytes by content hash.
   virtual Result<domain::Attachment> GetAttachment(domain::AttachmentId id) = 0;

@@ -161,6 +161,7 @@ const Row kMatrix[] = {
   {Action::kViewTeams,           "ViewTeams",           {O,  O,  O,   O,  O,  D,   D,  D,  D}},
   {Action::kManageTeams,         "ManageTeams",         {D,  D,  O,   O,  O,  D,   D,  D,  D}},
   {Action::kIngestMail,          "IngestMail",          {D,  D,  D,   O,  O,  D,   D,  D,  D}},
+  {Action::kViewMailboxes,       "ViewMailboxes",       {D,  D,  O,   O,  O,  D,   D,  D,  D}},
 };
 // clang-format on
 
@@ -193,7 +194,7 @@ TEST(PermissionMatrixTest, CoversEveryActionOnce) {
   for (const Row& row : kMatrix) {
     EXPECT_TRUE(seen.insert(static_cast<int>(row.action)).second) << row.name << " twice";
   }
-  const int action_count = static_cast<int>(Action::kIngestMail) + 1;
+  const int action_count = static_cast<int>(Action::kViewMailboxes) + 1;
   EXPECT_EQ(static_cast<int>(seen.size()), action_count);
   for (int a = 0; a < action_count; ++a) EXPECT_EQ(seen.count(a), 1u) << "action " << a;
 }

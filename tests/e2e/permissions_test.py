@@ -353,6 +353,9 @@ class PermissionMatrixTest(unittest.TestCase):
                                      "Is anyone there?\r\n" % unique("mail")).encode(),
                              "content_type": "message/rfc822"},
                 expect(201, 403, 403, 403, 403, 403, 403, 403)),
+            # The IMAP pollers' status: leads and admins (no mailbox is configured here).
+            Row("GET", V1 + "/mail/mailboxes", fixed(),
+                expect(200, 200, 403, 403, 403, 403, 403, 403)),
         ]
 
     def send(self, who, method, template, req):

@@ -85,6 +85,23 @@ TEST_F(IntakeTest, NewTicketIsAcknowledgedToTheSenderInTheSameWrite) {
   EXPECT_EQ(Acknowledgements("ana@shop.example"), 1);
 }
 
+TEST_F(IntakeTest, AReplyThatOnlyAsksForNewsIsCountedAsAChase) {
+  const IntakeResult r = Ingest(Mail("ana@shop.example", "Late order", "c1@shop.example"));
+  const std::string tag =
+      "Re: [#" + std::to_string(store_->GetTicket(r.ticket_id).value().ticket.number) + "] x";
+  const auto reply = [&](const std::string& id, const std::string& text) {
+    return "From: ana@shop.example\r\nSubject: " + tag + "\r\nMessage-ID: <" + id + ">\r\n\r\n" +
+           text + "\r\n";
+  };
+  Ingest(reply("c2@shop.example", "Hi, any update on this?\r\n\r\nThanks, Ana"));
+  Ingest(reply("c3@shop.example", "Following up: the parcel arrived but the lid is cracked."));
+  EXPECT_EQ(store_->GetTicket(r.ticket_id).value().ticket.chases, 1);
+  const std::vector<domain::Message> all = store_->ListMessages(r.ticket_id, true).value();
+  int chases = 0;
+  for (const domain::Message& m : all) chases += m.chase ? 1 : 0;
+  EXPECT_EQ(chases, 1);
+}
+
 TEST_F(IntakeTest, AutomaticMailIsNotAcknowledgedAndTheTicketSaysWhy) {
   const IntakeResult r = Ingest(Mail("robot@crm.example", "Re: your case", "r1@crm.example",
                                      "Auto-Submitted: auto-replied\r\n"));

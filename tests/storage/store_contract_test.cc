@@ -15,6 +15,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "domain/follow_through.h"
 #include "domain/ticket_rules.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/store.h"
@@ -664,6 +665,76 @@ TEST_P(StoreContract, CreateTicketThenWritesBothOrNeither) {
       TicketOf("Other", "text"), CustomerRef{"lou@example.com", "Lou"}, Principal::System(), fail);
   EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
   EXPECT_EQ(store().FindCustomerByEmail("lou@example.com").status().code(), StatusCode::kNotFound);
+}
+
+// ---- Promises ----
+
+TEST_P(StoreContract, PromisesAreMadeKeptAndBrokenWithTheirTicket) {
+  const Agent bo = MakeAgent("Bo", "bo@help.example");
+  const domain::TicketId id = OpenTicketId("Refund", "Where is my refund?", "pat@example.com");
+  const Timestamp due{clock_.Now().millis + 3600 * 1000};
+  const auto reply_promising = [&](std::string text) -> Mutation {
+    return [this, &bo, text, due](const TicketState& s) {
+      NewMessage m;
+      m.kind = MessageKind::kReply;
+      m.body = "I will find out.";
+      m.promise = domain::NewPromise{text, due};
+      return domain::AddMessage(s, Principal::ForAgent(bo), m, false, clock_.Now());
+    };
+  };
+  const TicketWrite made = Must(store().ModifyTicket(id, reply_promising("confirm the refund")));
+  ASSERT_EQ(made.state.promises.size(), 1u);
+  const domain::Promise p = made.state.promises[0];
+  EXPECT_GT(p.id, 0);
+  EXPECT_EQ(p.message_id, made.messages[0].id);
+  EXPECT_EQ(p.owner_id, bo.id);
+  EXPECT_EQ(Must(store().GetTicket(id)).promises.size(), 1u);
+  Must(store().ModifyTicket(id, reply_promising("call the bank")));
+
+  // The engine sees both as due an hour from now, and none before.
+  EXPECT_THAT(Must(store().DuePromises(clock_.Now(), false, 10)), IsEmpty());
+  EXPECT_EQ(Must(store().DuePromises(due, false, 10)).size(), 2u);
+
+  PromiseQuery mine;
+  mine.owner_id = bo.id;
+  mine.state = domain::PromiseState::kOpen;
+  EXPECT_EQ(Must(store().ListPromises(mine)).size(), 2u);
+  mine.limit = 1;
+  const auto first = Must(store().ListPromises(mine));
+  ASSERT_EQ(first.size(), 1u);
+  mine.after_id = first[0].id;
+  const auto second = Must(store().ListPromises(mine));
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_NE(second[0].id, first[0].id);
+
+  // Kept by a reply that says so; the other one breaks when its time passes.
+  const TicketWrite kept = Must(store().ModifyTicket(id, [&](const TicketState& s) {
+    NewMessage m;
+    m.kind = MessageKind::kReply;
+    m.body = "The refund is confirmed.";
+    m.keeps_promise = p.id;
+    return domain::AddMessage(s, Principal::ForAgent(bo), m, false, clock_.Now());
+  }));
+  ASSERT_EQ(kept.state.promises.size(), 1u);  // Only the other is still owed.
+  PromiseQuery kept_query;
+  kept_query.state = domain::PromiseState::kKept;
+  const auto kept_list = Must(store().ListPromises(kept_query));
+  ASSERT_EQ(kept_list.size(), 1u);
+  EXPECT_EQ(kept_list[0].kept_by, kept.messages[0].id);
+
+  clock_.Advance(2h);
+  const auto due_now = Must(store().DuePromises(clock_.Now(), false, 10));
+  ASSERT_EQ(due_now.size(), 1u);
+  Must(store().ModifyTicket(id, [&](const TicketState& s) {
+    return domain::BreakPromise(s, due_now[0].id, clock_.Now());
+  }));
+  EXPECT_THAT(Must(store().DuePromises(clock_.Now(), false, 10)), IsEmpty());
+
+  const auto counts = Must(store().CountPromises(Timestamp{0}));
+  ASSERT_EQ(counts.count(bo.id), 1u);
+  EXPECT_EQ(counts.at(bo.id).kept, 1);
+  EXPECT_EQ(counts.at(bo.id).missed, 1);
+  EXPECT_EQ(counts.at(bo.id).open, 0);
 }
 
 // ---- Changing tickets ----

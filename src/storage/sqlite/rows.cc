@@ -13,7 +13,7 @@ using namespace domain;  // NOLINT: row mapping names most domain types.
 const char kTicketColumns[] =
     "id, number, subject, customer_id, company_id, owner_id, team_id, status, priority, tags, "
     "channel, created_at, updated_at, version, outcome, statement, alternatives, duplicate_of, "
-    "resolved_by, resolved_at";
+    "resolved_by, resolved_at, waiting_since, silence_raised_at, chases";
 
 namespace {
 
@@ -107,6 +107,11 @@ Status BindTicket(Statement& st, const Ticket& t) {
   } else {
     for (int i = 15; i <= 20; ++i) st.BindNull(i);
   }
+  std::optional<int64_t> waiting;
+  if (t.waiting_since) waiting = t.waiting_since->millis;
+  std::optional<int64_t> raised;
+  if (t.silence_raised_at) raised = t.silence_raised_at->millis;
+  st.Bind(21, waiting).Bind(22, raised).Bind(23, int64_t{t.chases});
   return Status::Ok();
 }
 
@@ -185,6 +190,9 @@ Ticket ReadTicket(const Statement& st, int c) {
     r.resolved_at = Timestamp{st.Int(c + 19)};
     t.resolution = std::move(r);
   }
+  if (auto at = st.OptInt(c + 20)) t.waiting_since = Timestamp{*at};
+  if (auto at = st.OptInt(c + 21)) t.silence_raised_at = Timestamp{*at};
+  t.chases = static_cast<int>(st.Int(c + 22));
   return t;
 }
 
@@ -234,6 +242,7 @@ Result<TicketState> LoadTicketState(Connection& conn, TicketId id) {
     SF_ASSIGN_OR_RETURN(Handoff h, LoadHandoff(conn, *pending));
     s.pending_handoff = std::move(h);
   }
+  SF_ASSIGN_OR_RETURN(s.promises, LoadOwedPromises(conn, id));
   return s;
 }
 
@@ -302,7 +311,7 @@ std::string CustomerSearchText(const Customer& c) {
 Status InsertMessage(Connection& conn, Message& m) {
   SF_RETURN_IF_ERROR(
       conn.Prepare("INSERT INTO messages(ticket_id, kind, author_kind, author_id, body, "
-                   "created_at, from_address, html, quoted) VALUES(?,?,?,?,?,?,?,?,?)")
+                   "created_at, from_address, html, quoted, chase) VALUES(?,?,?,?,?,?,?,?,?,?)")
           .Bind(1, m.ticket_id)
           .Bind(2, Name(m.kind))
           .Bind(3, Name(m.author.kind))
@@ -312,6 +321,7 @@ Status InsertMessage(Connection& conn, Message& m) {
           .Bind(7, m.from_address)
           .Bind(8, m.html)
           .Bind(9, m.quoted)
+          .Bind(10, int64_t{m.chase ? 1 : 0})
           .Run());
   m.id = conn.LastInsertId();
   conn.DeferIndexWrite("INSERT INTO message_search(rowid, body) VALUES(?1, ?2)", m.id, {m.body});
@@ -340,7 +350,7 @@ Status InsertTicket(Connection& conn, Ticket& t, const std::string& customer_sea
   t.id = st.Int(0);
   t.number = t.id;
   Statement ins = conn.Prepare(std::string("INSERT INTO tickets(") + kTicketColumns +
-                               ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                               ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   SF_RETURN_IF_ERROR(BindTicket(ins, t));
   SF_RETURN_IF_ERROR(ins.Run());
   conn.DeferIndexWrite("INSERT INTO ticket_search(rowid, subject, customer) VALUES(?1, ?2, ?3)",
@@ -368,9 +378,10 @@ Result<TicketWrite> WriteChange(Connection& conn, Change change,
         "UPDATE tickets SET subject = ?3, company_id = ?5, owner_id = ?6, team_id = ?7, "
         "status = ?8, priority = ?9, tags = ?10, updated_at = ?13, version = ?14, "
         "outcome = ?15, statement = ?16, alternatives = ?17, duplicate_of = ?18, "
-        "resolved_by = ?19, resolved_at = ?20 WHERE id = ?1 AND version = ?21");
+        "resolved_by = ?19, resolved_at = ?20, waiting_since = ?21, silence_raised_at = ?22, "
+        "chases = ?23 WHERE id = ?1 AND version = ?24");
     SF_RETURN_IF_ERROR(BindTicket(up, t));
-    up.Bind(21, before.version);
+    up.Bind(24, before.version);
     SF_RETURN_IF_ERROR(up.Run());
     if (conn.Changes() != 1) return Status::Conflict("ticket was changed concurrently");
     if (before.subject != t.subject) {
@@ -428,6 +439,7 @@ Result<TicketWrite> WriteChange(Connection& conn, Change change,
     m.from_address = std::move(nm.from_address);
     m.html = std::move(nm.html);
     m.quoted = std::move(nm.quoted);
+    m.chase = nm.chase;
     SF_RETURN_IF_ERROR(InsertMessage(conn, m));
     if (!nm.source_key.empty()) {
       Status s = conn.Prepare(
@@ -462,6 +474,18 @@ Result<TicketWrite> WriteChange(Connection& conn, Change change,
               .Run());
     }
     out.messages.push_back(std::move(m));
+  }
+
+  out.state.promises = {};
+  if (!change.promises.empty()) {
+    const MessageId own = out.messages.empty() ? 0 : out.messages.front().id;
+    for (Promise& p : change.promises) {
+      p.ticket_id = t.id;
+      SF_RETURN_IF_ERROR(WritePromise(conn, p, own));
+    }
+  }
+  if (!is_new || !change.promises.empty()) {
+    SF_ASSIGN_OR_RETURN(out.state.promises, LoadOwedPromises(conn, t.id));
   }
 
   for (auto& e : change.events) {

@@ -37,6 +37,14 @@ Status InsertEvent(Connection& conn, domain::Event& e);
 Result<TicketWrite> WriteChange(Connection& conn, domain::Change change,
                                 const std::optional<domain::Handoff>& pending_before);
 
+// Promises (follow_through.cc). The columns in the order ReadPromise expects.
+extern const char kPromiseColumns[];
+domain::Promise ReadPromise(const Statement& st);
+// The ticket's owed (open and broken) promises, oldest first.
+Result<std::vector<domain::Promise>> LoadOwedPromises(Connection& conn, domain::TicketId id);
+// Inserts (id 0: assigning it) or updates `p`. A message_id or kept_by of 0 becomes `message`.
+Status WritePromise(Connection& conn, domain::Promise& p, domain::MessageId message);
+
 // The text the search index keeps for a customer: name and every email.
 std::string CustomerSearchText(const domain::Customer& c);
 

@@ -208,6 +208,44 @@ ALTER TABLE outbox ADD COLUMN automatic INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE outbox ADD COLUMN to_address TEXT NOT NULL DEFAULT '';
 CREATE INDEX outbox_automatic_by_address ON outbox(to_address, created_at) WHERE automatic = 1;
 )sql",
+      // 8: promises made to customers, tracked until kept. The engine finds due ones by
+      // (state, due_at); an agent's list by (owner_id, state, due_at).
+      R"sql(
+CREATE TABLE promises(
+  id INTEGER PRIMARY KEY,
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  owner_id INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  due_at INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  message_id INTEGER NOT NULL,
+  kept_by INTEGER,
+  missed INTEGER NOT NULL DEFAULT 0,
+  renegotiations INTEGER NOT NULL DEFAULT 0,
+  reminded_at INTEGER,
+  created_at INTEGER NOT NULL,
+  settled_at INTEGER);
+CREATE INDEX promises_by_ticket ON promises(ticket_id, state);
+CREATE INDEX promises_due ON promises(state, due_at);
+CREATE INDEX promises_by_owner ON promises(owner_id, state, due_at);
+)sql",
+      // 9: silence. Since when the customer has waited for word from us, and whether that was
+      // raised; the engine finds long waits per priority through the partial index. Tickets
+      // already open start being tracked at their next customer message; new ones (never
+      // answered) have waited since they were opened.
+      R"sql(
+ALTER TABLE tickets ADD COLUMN waiting_since INTEGER;
+ALTER TABLE tickets ADD COLUMN silence_raised_at INTEGER;
+UPDATE tickets SET waiting_since = created_at WHERE status = 'new';
+CREATE INDEX tickets_waiting ON tickets(priority, waiting_since)
+  WHERE waiting_since IS NOT NULL AND silence_raised_at IS NULL;
+)sql",
+      // 10: chases. A customer message that only asks for news is marked, and counted on its
+      // ticket.
+      R"sql(
+ALTER TABLE messages ADD COLUMN chase INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN chases INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
   return kMigrations;
 }

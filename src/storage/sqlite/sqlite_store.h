@@ -77,6 +77,12 @@ class SqliteStore final : public Store {
   Result<AutomaticMailCount> CountAutomaticMail(TicketId id, std::string_view address,
                                                 Timestamp since) override;
   Result<std::vector<std::string>> ThreadMessageIds(TicketId id) override;
+  Result<std::vector<domain::Promise>> ListPromises(const PromiseQuery& q) override;
+  Result<std::vector<DuePromise>> DuePromises(Timestamp due_before, bool unreminded_only,
+                                              int limit) override;
+  Result<std::map<domain::AgentId, PromiseCounts>> CountPromises(Timestamp since) override;
+  Result<std::vector<TicketId>> SilentTickets(domain::Priority priority, Timestamp waiting_before,
+                                              int limit) override;
   Result<domain::Attachment> GetAttachment(domain::AttachmentId id) override;
   Result<std::string> ReadBlob(std::string_view sha256) override;
 

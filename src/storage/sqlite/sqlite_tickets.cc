@@ -208,8 +208,8 @@ Result<std::vector<Message>> SqliteStore::ListMessages(TicketId id, bool include
   std::vector<Message> out;
   {
     Statement st = conn->Prepare(
-        "SELECT id, kind, author_kind, author_id, body, created_at, from_address, html, quoted "
-        "FROM messages WHERE ticket_id = ? ORDER BY id");
+        "SELECT id, kind, author_kind, author_id, body, created_at, from_address, html, quoted, "
+        "chase FROM messages WHERE ticket_id = ? ORDER BY id");
     st.Bind(1, id);
     while (st.Step()) {
       Message m;
@@ -227,6 +227,7 @@ Result<std::vector<Message>> SqliteStore::ListMessages(TicketId id, bool include
       m.from_address = st.Text(6);
       m.html = st.Text(7);
       m.quoted = st.Text(8);
+      m.chase = st.Int(9) != 0;
       out.push_back(std::move(m));
     }
     SF_RETURN_IF_ERROR(st.status());

@@ -1,0 +1,98 @@
+#include "engine/engine.h"
+
+#include <chrono>
+#include <string>
+
+#include "common/log.h"
+#include "domain/follow_through.h"
+
+namespace steadfast::engine {
+
+Engine::Engine(storage::Store& store, const Clock& clock, EngineOptions options)
+    : store_(store), clock_(clock), options_(options) {}
+
+Engine::~Engine() { Stop(); }
+
+void Engine::Start() {
+  if (thread_.joinable()) return;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void Engine::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Engine::Loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    const PassStats stats = RunOnce();
+    if (stats.reminded + stats.broken + stats.silent + stats.failed > 0) {
+      Log(LogLevel::kInfo, "engine pass",
+          {{"reminded", std::to_string(stats.reminded)},
+           {"broken", std::to_string(stats.broken)},
+           {"silent", std::to_string(stats.silent)},
+           {"failed", std::to_string(stats.failed)}});
+    }
+    lock.lock();
+    wake_.wait_for(lock, std::chrono::milliseconds(options_.poll_ms), [&] { return stopping_; });
+  }
+}
+
+PassStats Engine::RunOnce() {
+  PassStats stats;
+  const Timestamp now = clock_.Now();
+  // One ticket change by `rule`; counted in `done` when it changed something.
+  const auto apply = [&](storage::TicketId id, const storage::Mutation& rule, int* done) {
+    auto w = store_.ModifyTicket(id, rule);
+    if (w.ok()) {
+      if (!w->events.empty()) ++*done;
+    } else if (w.status().code() != StatusCode::kConflict) {
+      // A conflict means someone else changed the ticket first: the next pass sees the result.
+      Log(LogLevel::kWarn, "engine: ticket not updated",
+          {{"ticket", std::to_string(id)}, {"error", w.status().ToString()}});
+      ++stats.failed;
+    }
+  };
+  // Due work that could not be read is retried next pass.
+  const auto readable = [&](const Status& s) {
+    if (s.ok()) return true;
+    Log(LogLevel::kWarn, "engine: cannot read due work", {{"error", s.ToString()}});
+    ++stats.failed;
+    return false;
+  };
+
+  // Promises: broken first, so one already past due gets the prompt to write, not a reminder.
+  const auto promises = [&](Timestamp due_before, bool unreminded_only, auto rule, int* done) {
+    auto due = store_.DuePromises(due_before, unreminded_only, options_.batch);
+    if (!readable(due.status())) return;
+    for (const storage::DuePromise& d : *due) {
+      apply(
+          d.ticket_id, [&](const domain::TicketState& s) { return rule(s, d.id, now); }, done);
+    }
+  };
+  promises(now, false, domain::BreakPromise, &stats.broken);
+  promises(Timestamp{now.millis + options_.promise_reminder_lead_ms}, true, domain::RemindPromise,
+           &stats.reminded);
+
+  // Silence, most urgent first.
+  for (domain::Priority priority : {domain::Priority::kUrgent, domain::Priority::kHigh,
+                                    domain::Priority::kNormal, domain::Priority::kLow}) {
+    const int64_t after = options_.silence_after_ms[static_cast<size_t>(priority)];
+    auto silent = store_.SilentTickets(priority, Timestamp{now.millis - after}, options_.batch);
+    if (!readable(silent.status())) continue;
+    for (storage::TicketId id : *silent) {
+      apply(
+          id, [&](const domain::TicketState& s) { return domain::RaiseSilence(s, now); },
+          &stats.silent);
+    }
+  }
+  return stats;
+}
+
+}  // namespace steadfast::engine

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <array>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+
+#include "common/clock.h"
+#include "storage/store.h"
+
+namespace steadfast::engine {
+
+struct EngineOptions {
+  int64_t promise_reminder_lead_ms = 60 * 60 * 1000;  // Remind the owner this long before due.
+  // Silence is raised when a customer has waited this long for word from us, by priority
+  // (low, normal, high, urgent): before any SLA breach.
+  std::array<int64_t, 4> silence_after_ms = {72 * 3600 * 1000LL, 24 * 3600 * 1000LL,
+                                             4 * 3600 * 1000LL, 1 * 3600 * 1000LL};
+  int64_t poll_ms = 1000;  // Between passes.
+  int batch = 500;         // Items acted on per kind per pass.
+};
+
+// What one pass did.
+struct PassStats {
+  int reminded = 0;  // Promises whose owner was reminded.
+  int broken = 0;    // Promises marked broken.
+  int silent = 0;    // Tickets whose customer waited too long, raised.
+  int failed = 0;    // Items that could not be acted on (retried next pass).
+};
+
+// The time engine: finds due work through indexed due_at columns and acts on it through the
+// domain rules, one ticket change each. Every rule is a no-op when its item is no longer due, and
+// every change is checked against the ticket's version, so an item acted on twice — by a retry, or
+// by two nodes sharing one database — changes the ticket once: the claim is the ticket write.
+// Reads time only through `clock`. Runs on its own thread, off the request path.
+class Engine {
+ public:
+  Engine(storage::Store& store, const Clock& clock, EngineOptions options);
+  ~Engine();  // Stops.
+
+  void Start();
+  void Stop();
+
+  // One pass over everything due at the clock's now. For tests and the thread.
+  PassStats RunOnce();
+
+ private:
+  void Loop();
+
+  storage::Store& store_;
+  const Clock& clock_;
+  const EngineOptions options_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace steadfast::engine

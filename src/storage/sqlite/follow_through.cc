@@ -1,0 +1,155 @@
+// Follow-through in SqliteStore: promise rows (written with ticket changes) and the queries the
+// API and the engine run over promises and waiting customers.
+#include "storage/sqlite/rows.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace steadfast::storage::sqlite {
+
+using domain::MessageId;
+using domain::Promise;
+using domain::PromiseState;
+
+const char kPromiseColumns[] =
+    "id, ticket_id, owner_id, text, due_at, state, message_id, kept_by, missed, renegotiations, "
+    "reminded_at, created_at, settled_at";
+
+Promise ReadPromise(const Statement& st) {
+  Promise p;
+  p.id = st.Int(0);
+  p.ticket_id = st.Int(1);
+  p.owner_id = st.Int(2);
+  p.text = st.Text(3);
+  p.due_at = Timestamp{st.Int(4)};
+  p.state = domain::ParsePromiseState(st.Text(5)).value_or(PromiseState::kOpen);
+  p.message_id = st.Int(6);
+  p.kept_by = st.OptInt(7);
+  p.missed = st.Int(8) != 0;
+  p.renegotiations = static_cast<int>(st.Int(9));
+  if (auto at = st.OptInt(10)) p.reminded_at = Timestamp{*at};
+  p.created_at = Timestamp{st.Int(11)};
+  if (auto at = st.OptInt(12)) p.settled_at = Timestamp{*at};
+  return p;
+}
+
+Result<std::vector<Promise>> LoadOwedPromises(Connection& conn, domain::TicketId id) {
+  std::vector<Promise> out;
+  Statement st = conn.Prepare(std::string("SELECT ") + kPromiseColumns +
+                              " FROM promises WHERE ticket_id = ? AND state IN ('open', 'broken')"
+                              " ORDER BY id");
+  st.Bind(1, id);
+  while (st.Step()) out.push_back(ReadPromise(st));
+  SF_RETURN_IF_ERROR(st.status());
+  return out;
+}
+
+Status WritePromise(Connection& conn, Promise& p, MessageId message) {
+  if (p.message_id == 0) p.message_id = message;
+  if (p.kept_by.has_value() && *p.kept_by == 0) p.kept_by = message;
+  std::optional<int64_t> reminded;
+  if (p.reminded_at) reminded = p.reminded_at->millis;
+  std::optional<int64_t> settled;
+  if (p.settled_at) settled = p.settled_at->millis;
+  if (p.id == 0) {
+    SF_RETURN_IF_ERROR(
+        conn.Prepare("INSERT INTO promises(ticket_id, owner_id, text, due_at, state, message_id, "
+                     "kept_by, missed, renegotiations, reminded_at, created_at, settled_at) "
+                     "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .Bind(1, p.ticket_id)
+            .Bind(2, p.owner_id)
+            .Bind(3, p.text)
+            .Bind(4, p.due_at.millis)
+            .Bind(5, Name(p.state))
+            .Bind(6, p.message_id)
+            .Bind(7, p.kept_by)
+            .Bind(8, int64_t{p.missed ? 1 : 0})
+            .Bind(9, int64_t{p.renegotiations})
+            .Bind(10, reminded)
+            .Bind(11, p.created_at.millis)
+            .Bind(12, settled)
+            .Run());
+    p.id = conn.LastInsertId();
+    return Status::Ok();
+  }
+  SF_RETURN_IF_ERROR(conn.Prepare("UPDATE promises SET due_at = ?, state = ?, kept_by = ?, "
+                                  "missed = ?, renegotiations = ?, reminded_at = ?, settled_at = ? "
+                                  "WHERE id = ? AND ticket_id = ?")
+                         .Bind(1, p.due_at.millis)
+                         .Bind(2, Name(p.state))
+                         .Bind(3, p.kept_by)
+                         .Bind(4, int64_t{p.missed ? 1 : 0})
+                         .Bind(5, int64_t{p.renegotiations})
+                         .Bind(6, reminded)
+                         .Bind(7, settled)
+                         .Bind(8, p.id)
+                         .Bind(9, p.ticket_id)
+                         .Run());
+  if (conn.Changes() != 1) return Status::NotFound("promise " + std::to_string(p.id));
+  return Status::Ok();
+}
+
+Result<std::vector<Promise>> SqliteStore::ListPromises(const PromiseQuery& q) {
+  auto conn = Read();
+  std::string sql = std::string("SELECT ") + kPromiseColumns + " FROM promises WHERE 1";
+  if (q.owner_id) sql += " AND owner_id = ?1";
+  if (q.state) sql += " AND state = ?2";
+  if (q.ticket_id) sql += " AND ticket_id = ?3";
+  if (q.after_id) {
+    sql += " AND (due_at, id) > (SELECT due_at, id FROM promises WHERE id = ?4)";
+  }
+  sql += " ORDER BY due_at, id LIMIT ?5";
+  Statement st = conn->Prepare(sql);
+  if (q.owner_id) st.Bind(1, *q.owner_id);
+  if (q.state) st.Bind(2, Name(*q.state));
+  if (q.ticket_id) st.Bind(3, *q.ticket_id);
+  if (q.after_id) st.Bind(4, *q.after_id);
+  st.Bind(5, int64_t{q.limit});
+  std::vector<Promise> out;
+  while (st.Step()) out.push_back(ReadPromise(st));
+  SF_RETURN_IF_ERROR(st.status());
+  return out;
+}
+
+Result<std::vector<DuePromise>> SqliteStore::DuePromises(Timestamp due_before, bool unreminded_only,
+                                                         int limit) {
+  auto conn = Read();
+  Statement st = conn->Prepare(
+      std::string(
+          "SELECT id, ticket_id, due_at FROM promises WHERE state = 'open' AND due_at <= ?") +
+      (unreminded_only ? " AND reminded_at IS NULL" : "") + " ORDER BY due_at LIMIT ?");
+  st.Bind(1, due_before.millis).Bind(2, int64_t{limit});
+  std::vector<DuePromise> out;
+  while (st.Step()) out.push_back(DuePromise{st.Int(0), st.Int(1), Timestamp{st.Int(2)}});
+  SF_RETURN_IF_ERROR(st.status());
+  return out;
+}
+
+Result<std::map<domain::AgentId, PromiseCounts>> SqliteStore::CountPromises(Timestamp since) {
+  auto conn = Read();
+  Statement st = conn->Prepare(
+      "SELECT owner_id,"
+      " sum(state = 'kept' AND missed = 0),"
+      " sum(missed = 1 OR state = 'broken'),"
+      " sum(state = 'open' AND missed = 0)"
+      " FROM promises WHERE created_at >= ? GROUP BY owner_id");
+  st.Bind(1, since.millis);
+  std::map<domain::AgentId, PromiseCounts> out;
+  while (st.Step()) out[st.Int(0)] = PromiseCounts{st.Int(1), st.Int(2), st.Int(3)};
+  SF_RETURN_IF_ERROR(st.status());
+  return out;
+}
+
+Result<std::vector<TicketId>> SqliteStore::SilentTickets(domain::Priority priority,
+                                                         Timestamp waiting_before, int limit) {
+  auto conn = Read();
+  Statement st = conn->Prepare(
+      "SELECT id FROM tickets WHERE priority = ? AND waiting_since <= ?"
+      " AND waiting_since IS NOT NULL AND silence_raised_at IS NULL"
+      " ORDER BY waiting_since LIMIT ?");
+  st.Bind(1, Name(priority)).Bind(2, waiting_before.millis).Bind(3, int64_t{limit});
+  std::vector<TicketId> out;
+  while (st.Step()) out.push_back(st.Int(0));
+  SF_RETURN_IF_ERROR(st.status());
+  return out;
+}
+
+}  // namespace steadfast::storage::sqlite

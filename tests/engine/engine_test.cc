@@ -1,0 +1,151 @@
+// The time engine over a real SQLite store, with a fake clock.
+#include "engine/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+
+#include "domain/ticket_rules.h"
+#include "storage/sqlite/sqlite_store.h"
+#include "testing/fake_clock.h"
+#include "testing/test_util.h"
+
+namespace steadfast::engine {
+namespace {
+
+using namespace std::chrono_literals;
+
+class EngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    storage::sqlite::SqliteOptions o;
+    o.path = dir_.path() + "/steadfast.db";
+    store_ = storage::sqlite::SqliteStore::Open(o, clock_).value();
+    bo_ = store_->CreateAgent({"Bo", "bo@help.example", domain::Role::kAgent, "x", {}}).value();
+    domain::NewTicket t;
+    t.subject = "Refund";
+    t.body = "Where is my refund?";
+    ticket_ = store_
+                  ->CreateTicket(t, storage::CustomerRef{"pat@example.com", "Pat"},
+                                 domain::Principal::System())
+                  .value()
+                  .state.ticket.id;
+    engine_ = std::make_unique<Engine>(*store_, clock_, EngineOptions{});
+  }
+
+  // Bo replies, promising `text` due `in` from now; keeping `keeps` if given.
+  void Reply(std::string text, std::chrono::milliseconds in,
+             std::optional<domain::PromiseId> keeps = std::nullopt) {
+    auto w = store_->ModifyTicket(ticket_, [&](const domain::TicketState& s) {
+      domain::NewMessage m;
+      m.kind = domain::MessageKind::kReply;
+      m.body = "On it.";
+      if (!text.empty()) {
+        m.promise = domain::NewPromise{text, Timestamp{clock_.Now().millis + in.count()}};
+      }
+      m.keeps_promise = keeps;
+      return domain::AddMessage(s, domain::Principal::ForAgent(bo_), m, false, clock_.Now());
+    });
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+  }
+
+  std::vector<domain::Promise> Promises(domain::PromiseState state) {
+    storage::PromiseQuery q;
+    q.state = state;
+    return store_->ListPromises(q).value();
+  }
+
+  testing::TempDir dir_;
+  testing::FakeClock clock_;
+  std::unique_ptr<storage::sqlite::SqliteStore> store_;
+  domain::Agent bo_;
+  domain::TicketId ticket_ = 0;
+  std::unique_ptr<Engine> engine_;
+};
+
+TEST_F(EngineTest, APromiseIsRemindedBeforeItIsDueThenBrokenOnceWhenMissed) {
+  Reply("confirm the refund", 3h);
+  EXPECT_EQ(engine_->RunOnce().reminded, 0);
+
+  clock_.Advance(2h + 1min);  // Inside the hour before it is due.
+  PassStats pass = engine_->RunOnce();
+  EXPECT_EQ(pass.reminded, 1);
+  EXPECT_EQ(pass.broken, 0);
+  EXPECT_EQ(engine_->RunOnce().reminded, 0);  // Once.
+
+  clock_.Advance(1h);
+  pass = engine_->RunOnce();
+  EXPECT_EQ(pass.broken, 1);
+  EXPECT_EQ(pass.failed, 0);
+  EXPECT_EQ(engine_->RunOnce().broken, 0);  // Once.
+  ASSERT_EQ(Promises(domain::PromiseState::kBroken).size(), 1u);
+
+  // The owner is told on the ticket, privately, to write to the customer.
+  const auto messages = store_->ListMessages(ticket_, true).value();
+  ASSERT_FALSE(messages.empty());
+  EXPECT_EQ(messages.back().kind, domain::MessageKind::kNote);
+  EXPECT_NE(messages.back().body.find("Write to the customer now"), std::string::npos);
+}
+
+TEST_F(EngineTest, AKeptPromiseIsNeverRemindedOrBroken) {
+  Reply("call back", 30min);
+  const domain::PromiseId id = Promises(domain::PromiseState::kOpen).at(0).id;
+  clock_.Advance(10min);
+  Reply("", 0ms, id);
+  clock_.Advance(1h);
+  const PassStats pass = engine_->RunOnce();
+  EXPECT_EQ(pass.reminded + pass.broken + pass.failed, 0);
+  EXPECT_EQ(Promises(domain::PromiseState::kKept).size(), 1u);
+}
+
+TEST_F(EngineTest, APromiseAlreadyPastDueIsBrokenNotReminded) {
+  Reply("send the label", 10min);
+  clock_.Advance(1h);
+  const PassStats pass = engine_->RunOnce();
+  EXPECT_EQ(pass.broken, 1);
+  EXPECT_EQ(pass.reminded, 0);
+}
+
+TEST_F(EngineTest, ACustomerWaitingPastTheThresholdIsRaisedOncePerWait) {
+  // The ticket was opened by the customer (normal priority: 24 hours).
+  clock_.Advance(23h);
+  EXPECT_EQ(engine_->RunOnce().silent, 0);
+  clock_.Advance(2h);
+  EXPECT_EQ(engine_->RunOnce().silent, 1);
+  EXPECT_EQ(engine_->RunOnce().silent, 0);
+  const auto messages = store_->ListMessages(ticket_, true).value();
+  EXPECT_EQ(messages.back().kind, domain::MessageKind::kNote);
+  EXPECT_NE(messages.back().body.find("waited 25 hours"), std::string::npos);
+
+  // Our reply ends the wait; the customer's next message starts a new one.
+  Reply("", 0ms);
+  clock_.Advance(30h);
+  EXPECT_EQ(engine_->RunOnce().silent, 0);
+  auto w = store_->ModifyTicket(ticket_, [&](const domain::TicketState& s) {
+    domain::NewMessage m;
+    m.kind = domain::MessageKind::kCustomer;
+    m.body = "Any news?";
+    const domain::Customer pat = store_->GetCustomer(s.ticket.customer_id).value();
+    return domain::AddMessage(s, domain::Principal::ForCustomer(pat, false), m, false,
+                              clock_.Now());
+  });
+  ASSERT_TRUE(w.ok());
+  clock_.Advance(25h);
+  EXPECT_EQ(engine_->RunOnce().silent, 1);
+}
+
+TEST_F(EngineTest, UrgentTicketsAreRaisedSooner) {
+  auto w = store_->ModifyTicket(ticket_, [&](const domain::TicketState& s) {
+    domain::TicketPatch patch;
+    patch.priority = domain::Priority::kUrgent;
+    return domain::EditTicket(s, domain::Principal::ForAgent(bo_), patch, s.ticket.version,
+                              clock_.Now());
+  });
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  clock_.Advance(61min);
+  EXPECT_EQ(engine_->RunOnce().silent, 1);
+}
+
+}  // namespace
+}  // namespace steadfast::engine
