@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "app/config.h"
@@ -17,9 +18,11 @@
 #include "common/crypto.h"
 #include "common/log.h"
 #include "common/text.h"
+#include "engine/engine.h"
 #include "http/api.h"
 #include "http/auth.h"
 #include "http/server.h"
+#include "http/static_files.h"
 #include "mail/imap_client.h"
 #include "mail/intake.h"
 #include "mail/mailbox_poller.h"
@@ -200,6 +203,7 @@ Status RunServe(const ServeOptions& o) {
   sender_options.smtp_url = config.smtp_url;
   sender_options.starttls = config.smtp_starttls;
   sender_options.username = config.smtp_user;
+  sender_options.ca_file = config.smtp_ca_file;
   if (!config.smtp_password_file.empty()) {
     SF_ASSIGN_OR_RETURN(sender_options.password,
                         ReadSecretFile(config.smtp_password_file, "smtp_password_file"));
@@ -226,6 +230,21 @@ Status RunServe(const ServeOptions& o) {
   mail::MailboxPollers pollers;
   SF_RETURN_IF_ERROR(AddMailboxPollers(config, fault, intake, clock, pollers));
   http::Api api(*store, auth, clock, api_options, &intake, &pollers);
+  std::optional<http::StaticFiles> web;
+  if (!config.web_root.empty()) {
+    SF_ASSIGN_OR_RETURN(web, http::StaticFiles::Load(config.web_root));
+    Log(LogLevel::kInfo, "serving the web app",
+        {{"root", config.web_root}, {"files", std::to_string(web->file_count())}});
+  }
+  engine::EngineOptions engine_options;
+  engine_options.promise_reminder_lead_ms =
+      static_cast<int64_t>(config.promise_reminder_minutes) * 60 * 1000;
+  engine_options.silence_after_ms = {
+      static_cast<int64_t>(config.silence_minutes_low) * 60 * 1000,
+      static_cast<int64_t>(config.silence_minutes_normal) * 60 * 1000,
+      static_cast<int64_t>(config.silence_minutes_high) * 60 * 1000,
+      static_cast<int64_t>(config.silence_minutes_urgent) * 60 * 1000};
+  engine::Engine engine(*store, clock, engine_options);
 
   http::ServerOptions server_options;
   server_options.host = host_port.first;
@@ -233,7 +252,10 @@ Status RunServe(const ServeOptions& o) {
   server_options.io_threads = config.io_threads;
   server_options.worker_threads = config.worker_threads;
   server_options.max_body_bytes = config.max_body_bytes;
-  http::Server server(server_options, [&api](const http::Request& r) { return api.Handle(r); });
+  http::Server server(server_options, [&api, &web](const http::Request& r) {
+    if (web && http::StaticFiles::Handles(r)) return web->Serve(r);
+    return api.Handle(r);
+  });
   SF_RETURN_IF_ERROR(server.Start());
   const std::string addr = host_port.first + ":" + std::to_string(server.port());
   Log(LogLevel::kInfo, "listening", {{"addr", addr}, {"data", o.data_dir}});
@@ -241,12 +263,14 @@ Status RunServe(const ServeOptions& o) {
   std::printf("listening on http://%s\n", addr.c_str());
   std::fflush(stdout);
   pollers.Start();
+  engine.Start();
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
   Log(LogLevel::kInfo, "stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
   server.Stop();   // Finishes in-flight requests; their writes have committed before they answer.
   pollers.Stop();  // A message being taken in finishes (and is flagged) or stays unflagged.
+  engine.Stop();
   sender.Stop();
   const auto stats = store->writer_stats();
   Log(LogLevel::kInfo, "writer",

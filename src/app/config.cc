@@ -90,14 +90,26 @@ Status Apply(Config& c, const std::string& key, const std::string& value, std::s
     c.smtp_from = value;
     return Status::Ok();
   }
-  if (key == "smtp_from_name" || key == "smtp_user" || key == "smtp_password_file") {
+  if (key == "smtp_from_name" || key == "smtp_user" || key == "smtp_password_file" ||
+      key == "smtp_ca_file") {
     if (!IsSingleLine(value)) return Status::InvalidArgument(std::string(field), "one line only");
-    (key == "smtp_from_name" ? c.smtp_from_name
-     : key == "smtp_user"    ? c.smtp_user
-                             : c.smtp_password_file) = value;
+    (key == "smtp_from_name"       ? c.smtp_from_name
+     : key == "smtp_user"          ? c.smtp_user
+     : key == "smtp_password_file" ? c.smtp_password_file
+                                   : c.smtp_ca_file) = value;
     return Status::Ok();
   }
   if (key == "smtp_retry_seconds") return SetSize(value, field, &c.smtp_retry_seconds);
+  if (key == "promise_reminder_minutes") return SetSize(value, field, &c.promise_reminder_minutes);
+  if (key == "silence_minutes_urgent") return SetSize(value, field, &c.silence_minutes_urgent);
+  if (key == "silence_minutes_high") return SetSize(value, field, &c.silence_minutes_high);
+  if (key == "silence_minutes_normal") return SetSize(value, field, &c.silence_minutes_normal);
+  if (key == "silence_minutes_low") return SetSize(value, field, &c.silence_minutes_low);
+  if (key == "web_root") {
+    if (!IsSingleLine(value)) return Status::InvalidArgument(std::string(field), "one line only");
+    c.web_root = value;
+    return Status::Ok();
+  }
   if (key == "mail_auto_ack") return SetBool(value, field, &c.mail_auto_ack);
   if (key == "mail_auto_limit") return SetSize(value, field, &c.mail_auto_limit);
   if (key == "mail_auto_window_seconds") return SetSize(value, field, &c.mail_auto_window_seconds);

@@ -46,12 +46,22 @@ struct Config {
   std::string smtp_from_name = "Support";  // STEADFAST_SMTP_FROM_NAME
   std::string smtp_user;                   // STEADFAST_SMTP_USER
   std::string smtp_password_file;          // STEADFAST_SMTP_PASSWORD_FILE
-  size_t smtp_retry_seconds = 60;          // STEADFAST_SMTP_RETRY_SECONDS: first retry; doubles
+  std::string smtp_ca_file;  // STEADFAST_SMTP_CA_FILE: PEM certificates to trust (a private CA)
+  size_t smtp_retry_seconds = 60;  // STEADFAST_SMTP_RETRY_SECONDS: first retry; doubles
   // Automatic mail (acknowledgements of new tickets). Never sent to automatic or bulk mail
   // (RFC 3834), and capped: at most `mail_auto_limit` per ticket and per address in each window.
   bool mail_auto_ack = true;              // STEADFAST_MAIL_AUTO_ACK
   size_t mail_auto_limit = 10;            // STEADFAST_MAIL_AUTO_LIMIT
   size_t mail_auto_window_seconds = 600;  // STEADFAST_MAIL_AUTO_WINDOW_SECONDS
+  // Follow-through (docs/follow-through.md): remind a promise's owner this long before it is due;
+  // raise silence when a customer has waited this long for word from us, per priority.
+  size_t promise_reminder_minutes = 60;  // STEADFAST_PROMISE_REMINDER_MINUTES
+  size_t silence_minutes_urgent = 60;    // STEADFAST_SILENCE_MINUTES_URGENT
+  size_t silence_minutes_high = 240;     // STEADFAST_SILENCE_MINUTES_HIGH
+  size_t silence_minutes_normal = 1440;  // STEADFAST_SILENCE_MINUTES_NORMAL
+  size_t silence_minutes_low = 4320;     // STEADFAST_SILENCE_MINUTES_LOW
+  // The built web app to serve on the same origin (web/dist); empty: the API only.
+  std::string web_root;  // STEADFAST_WEB_ROOT
   // IMAP mailboxes to poll ([[mailbox]] tables; the file only).
   std::vector<MailboxConfig> mailboxes;
 };

@@ -247,6 +247,7 @@ Status MailSender::Deliver(const std::string& to, const std::string& message, bo
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   if (options_.starttls) curl_easy_setopt(curl, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+  if (!options_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
   if (!options_.username.empty()) {
     curl_easy_setopt(curl, CURLOPT_USERNAME, options_.username.c_str());
     curl_easy_setopt(curl, CURLOPT_PASSWORD, options_.password.c_str());

@@ -18,6 +18,7 @@ struct SenderOptions {
   bool starttls = false;  // Require STARTTLS on smtp://.
   std::string username;   // SMTP AUTH, when set.
   std::string password;
+  std::string ca_file;  // PEM certificates to trust instead of the system's; empty: the system's.
   std::string from_address;  // The support address: From and Reply-To.
   std::string from_name = "Support";
   std::string message_id_domain = "steadfast.invalid";

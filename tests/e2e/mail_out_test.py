@@ -8,6 +8,7 @@ import email.policy
 import mailbox
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -217,6 +218,91 @@ class MailOutTest(unittest.TestCase):
         mails = self.wait_for_mail("nina@quiet.example", 1)
         self.assertEqual(len(mails), 1)
         self.assertIn("public", mails[0].get_content())
+
+
+class Relay:
+    """An SMTP relay that requires STARTTLS and AUTH (aiosmtpd in this process), keeping what it
+    accepts with how it arrived."""
+
+    USER, PASSWORD = "relay", "relay-Pa55-word"
+
+    def __init__(self, root):
+        from aiosmtpd.controller import Controller
+        from aiosmtpd.smtp import AuthResult
+        self.cert, key = os.path.join(root, "cert.pem"), os.path.join(root, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                        "-keyout", key, "-out", self.cert, "-subj", "/CN=localhost",
+                        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+                       check=True, capture_output=True)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(self.cert, key)
+        self.received = []
+
+        def authenticate(server, session, envelope, mechanism, auth_data):
+            ok = (auth_data.login == self.USER.encode() and
+                  auth_data.password == self.PASSWORD.encode())
+            return AuthResult(success=ok, handled=False)
+
+        self.port = free_port()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port,
+                                     tls_context=context, require_starttls=True,
+                                     authenticator=authenticate, auth_required=True,
+                                     auth_require_tls=True)
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.append((session.authenticated, session.ssl is not None,
+                              email.message_from_bytes(envelope.content,
+                                                       policy=email.policy.default)))
+        return "250 OK"
+
+
+class MailOutTlsTest(unittest.TestCase):
+    """Replies go out over STARTTLS with SMTP AUTH, trusting a private CA from config."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="steadfast-smtp-tls-")
+        self.relay = Relay(self.tmp)
+        self.relay.controller.start()
+        self.addCleanup(self.relay.controller.stop)
+        password_file = os.path.join(self.tmp, "smtp-password")
+        with open(password_file, "w") as f:
+            f.write(Relay.PASSWORD + "\n")
+        self.env = {"STEADFAST_SMTP_URL": "smtp://localhost:%d" % self.relay.port,
+                    "STEADFAST_SMTP_STARTTLS": "true",
+                    "STEADFAST_SMTP_USER": Relay.USER,
+                    "STEADFAST_SMTP_PASSWORD_FILE": password_file,
+                    "STEADFAST_SMTP_FROM": "support@help.example",
+                    "STEADFAST_MAIL_DOMAIN": "help.example",
+                    "STEADFAST_SMTP_RETRY_SECONDS": "1"}
+
+    def start(self, env):
+        server = harness.Server(env=env).start()
+        self.addCleanup(server.cleanup)
+        api = server.client(server.token(agent=harness.ADMIN_EMAIL))
+        self.addCleanup(api.close)
+        r = api.request("POST", V1 + "/mail/inbound", headers={"Content-Type": "message/rfc822"},
+                        raw=b"From: tess@tls.example\r\nSubject: Secure?\r\n"
+                            b"Message-ID: <tess-1@tls.example>\r\n\r\nHello\r\n")
+        self.assertEqual(r.status, 201, r)
+        return api
+
+    def test_starttls_and_auth_with_a_private_ca(self):
+        self.start(dict(self.env, STEADFAST_SMTP_CA_FILE=self.relay.cert))
+        deadline = time.time() + 30
+        while not self.relay.received and time.time() < deadline:
+            time.sleep(0.1)
+        self.assertTrue(self.relay.received, "the acknowledgement never arrived")
+        authenticated, tls, mail = self.relay.received[0]
+        self.assertTrue(authenticated)
+        self.assertTrue(tls)
+        self.assertEqual(mail["To"].addresses[0].addr_spec, "tess@tls.example")
+
+    def test_an_untrusted_certificate_is_refused(self):
+        api = self.start(self.env)  # The relay's certificate is signed by no CA we trust.
+        t = api.get(V1 + "/tickets?limit=1").json()["items"][0]
+        time.sleep(2)  # Let the sender try (and fail) at least once; not a timing assertion.
+        self.assertEqual(self.relay.received, [])
+        self.assertEqual(api.get(V1 + "/tickets/%d" % t["id"]).status, 200)
 
 
 if __name__ == "__main__":
