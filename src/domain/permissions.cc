@@ -67,6 +67,13 @@ Status AuthorizeTicketAction(const Principal& who, Action what, const Target& ta
         return Status::Ok();
       }
       return Denied("only the ticket's owner (or a lead) may resolve it");
+    case Action::kManagePromise:
+      if (IsOwner(who, t) || who.is_lead_or_admin() ||
+          (target.promise != nullptr && target.promise->owner_id == who.id)) {
+        return Status::Ok();
+      }
+      return Denied(
+          "only the agent who made the promise, the ticket's owner or a lead may change it");
     default:
       return Denied("not an action on a ticket");
   }
@@ -88,6 +95,7 @@ Status Authorize(const Principal& who, Action what, const Target& target) {
     case Action::kTakeOwnership:
     case Action::kResolve:
     case Action::kReopen:
+    case Action::kManagePromise:
       SF_CHECK(target.ticket != nullptr);
       // The same answer as for a ticket that does not exist (see storage), so a customer
       // learns nothing from probing ids.
@@ -136,6 +144,9 @@ Status Authorize(const Principal& who, Action what, const Target& target) {
     case Action::kViewMailboxes:
       if (who.is_lead_or_admin()) return Status::Ok();
       return Denied("only leads and admins may see the mailboxes");
+    case Action::kViewPromises:
+      if (who.is_customer()) return Denied("this is for agents");
+      return Status::Ok();
   }
   return Denied("unknown action");
 }

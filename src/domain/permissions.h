@@ -22,6 +22,7 @@ enum class Action {
   kTakeOwnership,        // Take a ticket that nobody owns.
   kResolve,
   kReopen,
+  kManagePromise,  // Mark a promise kept or renegotiate it: its maker, the owner, a lead.
   // Not tied to one ticket.
   kCreateTicket,  // Agents for anyone; customers for themselves.
   kListTickets,   // Customers get only what they may see (see VisibleTo).
@@ -36,6 +37,7 @@ enum class Action {
   kManageTeams,    // Create teams: leads and admins.
   kIngestMail,     // Hand raw email to the intake (the mail gateway): admins and the system.
   kViewMailboxes,  // The IMAP pollers' status (no secrets in it): leads and admins.
+  kViewPromises,   // Promise lists and the follow-through figures: agents.
 };
 
 // What the action is applied to. Leave unused members null.
@@ -43,6 +45,7 @@ struct Target {
   const Ticket* ticket = nullptr;
   const Handoff* handoff = nullptr;
   const Customer* customer = nullptr;
+  const Promise* promise = nullptr;  // kManagePromise: the promise, when known.
 };
 
 // Ok if `who` may do `what` to `target`; PermissionDenied (naming the reason) otherwise.

@@ -58,6 +58,12 @@ void Api::AddRoutes() {
   Add("POST", v1 + "/handoffs/{id}/decline",
       [](Api& api, const Call& c) { return api.AnswerHandoff(c, false); });
   Add("GET", v1 + "/search", &Api::Search);
+  Add("GET", v1 + "/promises", &Api::ListPromises);
+  Add("POST", v1 + "/promises/{id}/kept",
+      [](Api& api, const Call& c) { return api.ChangePromise(c, false); });
+  Add("POST", v1 + "/promises/{id}/renegotiate",
+      [](Api& api, const Call& c) { return api.ChangePromise(c, true); });
+  Add("GET", v1 + "/stats/follow-through", &Api::FollowThroughStats);
   Add("POST", v1 + "/mail/inbound", &Api::IngestMail);
   Add("GET", v1 + "/mail/mailboxes", &Api::ListMailboxes);
   Add("GET", v1 + "/attachments/{id}", &Api::GetAttachment);

@@ -79,6 +79,11 @@ class Api {
   Result<Response> Search(const Call& c);
   Result<Response> GetAttachment(const Call& c);
 
+  // Follow-through (api_follow.cc).
+  Result<Response> ListPromises(const Call& c);
+  Result<Response> ChangePromise(const Call& c, bool renegotiate);
+  Result<Response> FollowThroughStats(const Call& c);
+
   // Mail (api_mail.cc).
   Result<Response> IngestMail(const Call& c);
   Result<Response> ListMailboxes(const Call& c);

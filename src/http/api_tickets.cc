@@ -1,8 +1,11 @@
 // Ticket endpoints of the API.
+#include <algorithm>
 #include <boost/json.hpp>
+#include <charconv>
 
 #include "common/text.h"
 #include "domain/ticket_rules.h"
+#include "engine/chase.h"
 #include "http/api.h"
 #include "http/json_body.h"
 #include "http/multipart.h"
@@ -45,7 +48,28 @@ struct MessageInput {
   std::string body;
   std::optional<std::string> status;
   std::vector<NewAttachment> attachments;
+  std::optional<std::string> promise_text;  // A promise made in this reply: what,
+  std::optional<std::string> promise_due;   // and by when (ISO 8601).
+  std::optional<int64_t> keeps_promise;
 };
+
+// The promise fields of `in` as the domain takes them. InvalidArgument naming the field.
+Status ReadPromiseFields(const MessageInput& in, NewMessage& m) {
+  if (in.promise_text.has_value() != in.promise_due.has_value()) {
+    return Status::InvalidArgument(in.promise_text ? "promise.due_at" : "promise.text",
+                                   "a promise needs both text and due_at");
+  }
+  if (in.promise_text) {
+    auto due = ParseIso8601(*in.promise_due);
+    if (!due) return Status::InvalidArgument("promise.due_at", "must be an ISO 8601 time");
+    m.promise = NewPromise{*in.promise_text, *due};
+  }
+  if (in.keeps_promise) {
+    if (*in.keeps_promise <= 0) return Status::InvalidArgument("keeps_promise", "must be an id");
+    m.keeps_promise = *in.keeps_promise;
+  }
+  return Status::Ok();
+}
 
 Result<MessageInput> ParseMessageInput(const Request& req, size_t max_attachment_bytes) {
   MessageInput in;
@@ -77,6 +101,17 @@ Result<MessageInput> ParseMessageInput(const Request& req, size_t max_attachment
         has_body = true;
       } else if (p.name == "status") {
         in.status = p.data;
+      } else if (p.name == "promise_text") {
+        in.promise_text = p.data;
+      } else if (p.name == "promise_due_at") {
+        in.promise_due = p.data;
+      } else if (p.name == "keeps_promise") {
+        int64_t id = 0;
+        const auto [end, ec] = std::from_chars(p.data.data(), p.data.data() + p.data.size(), id);
+        if (ec != std::errc() || end != p.data.data() + p.data.size()) {
+          return Status::InvalidArgument("keeps_promise", "must be an id");
+        }
+        in.keeps_promise = id;
       } else {
         return Status::InvalidArgument(p.name, "is not a known field");
       }
@@ -89,10 +124,18 @@ Result<MessageInput> ParseMessageInput(const Request& req, size_t max_attachment
   }
   SF_ASSIGN_OR_RETURN(json::object obj, ParseJsonObject(req.body));
   JsonFields f(obj);
-  SF_RETURN_IF_ERROR(f.OnlyAllowed({"kind", "body", "status"}));
+  SF_RETURN_IF_ERROR(f.OnlyAllowed({"kind", "body", "status", "promise", "keeps_promise"}));
   SF_ASSIGN_OR_RETURN(in.kind, f.String("kind"));
   SF_ASSIGN_OR_RETURN(in.body, f.RequiredString("body"));
   SF_ASSIGN_OR_RETURN(in.status, f.String("status"));
+  SF_ASSIGN_OR_RETURN(in.keeps_promise, f.Int("keeps_promise"));
+  SF_ASSIGN_OR_RETURN(const json::object* promise, f.Object("promise"));
+  if (promise != nullptr) {
+    JsonFields p(*promise, "promise.");
+    SF_RETURN_IF_ERROR(p.OnlyAllowed({"text", "due_at"}));
+    SF_ASSIGN_OR_RETURN(in.promise_text, p.RequiredString("text"));
+    SF_ASSIGN_OR_RETURN(in.promise_due, p.RequiredString("due_at"));
+  }
   return in;
 }
 
@@ -272,12 +315,26 @@ Result<Response> Api::PostMessage(const Call& c) {
     }
   }
   SF_RETURN_IF_ERROR(ValidateBody(in.body, options_.max_message_bytes, "body"));
+  SF_RETURN_IF_ERROR(ReadPromiseFields(in, m));
   m.body = std::move(in.body);
   m.attachments = std::move(in.attachments);
+  if (m.kind == MessageKind::kCustomer) {
+    SF_ASSIGN_OR_RETURN(Customer me, store_.GetCustomer(c.who->id));
+    m.chase = engine::DetectChase(m.body, me.language).is_chase;
+  }
   const Timestamp now = clock_.Now();
-  SF_ASSIGN_OR_RETURN(auto w, Modify(c, c.path.id(), action, [&](const auto& s) {
-                        return AddMessage(s, *c.who, m, then_pending, now);
-                      }));
+  SF_ASSIGN_OR_RETURN(
+      auto w, Modify(c, c.path.id(), action, [&](const TicketState& s) -> Result<Change> {
+        if (m.keeps_promise) {
+          // Keeping a promise is changing it: its maker, the owner or a lead.
+          const auto p = std::find_if(s.promises.begin(), s.promises.end(),
+                                      [&](const Promise& o) { return o.id == *m.keeps_promise; });
+          SF_RETURN_IF_ERROR(
+              Authorize(*c.who, Action::kManagePromise,
+                        {.ticket = &s.ticket, .promise = p == s.promises.end() ? nullptr : &*p}));
+        }
+        return AddMessage(s, *c.who, m, then_pending, now);
+      }));
   return Created(WriteBody(w, *c.who));
 }
 

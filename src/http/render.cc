@@ -52,7 +52,7 @@ json::value RenderHandoff(const Handoff& h) {
 
 json::value RenderTicket(const Ticket& t, json::storage_ptr sp) {
   json::object o(sp);
-  o.reserve(16);
+  o.reserve(18);
   o.emplace("id", t.id);
   o.emplace("number", t.number);
   o.emplace("subject", t.subject);
@@ -67,6 +67,9 @@ json::value RenderTicket(const Ticket& t, json::storage_ptr sp) {
   o.emplace("created_at", Time(t.created_at, sp));
   o.emplace("updated_at", Time(t.updated_at, sp));
   o.emplace("version", t.version);
+  o.emplace("waiting_since",
+            t.waiting_since ? Time(*t.waiting_since, sp) : json::value(nullptr, sp));
+  o.emplace("chases", t.chases);
   if (t.resolution.has_value()) {
     const Resolution& r = *t.resolution;
     json::object res(sp);
@@ -89,7 +92,26 @@ json::value RenderTicket(const TicketState& s, const Principal& viewer) {
   const bool show = s.pending_handoff.has_value() && CanSeeMessage(viewer, MessageKind::kNote);
   v.as_object()["pending_handoff"] =
       show ? RenderHandoff(*s.pending_handoff) : json::value(nullptr);
+  json::array promises;
+  for (const Promise& p : s.promises) promises.push_back(RenderPromise(p));
+  v.as_object()["promises"] = std::move(promises);
   return v;
+}
+
+json::value RenderPromise(const Promise& p) {
+  return json::object{{"id", p.id},
+                      {"ticket_id", p.ticket_id},
+                      {"owner_id", p.owner_id},
+                      {"text", p.text},
+                      {"due_at", Time(p.due_at)},
+                      {"state", Name(p.state)},
+                      {"message_id", p.message_id},
+                      {"kept_by", OptId(p.kept_by)},
+                      {"missed", p.missed},
+                      {"renegotiations", p.renegotiations},
+                      {"reminded_at", p.reminded_at ? Time(*p.reminded_at) : json::value(nullptr)},
+                      {"created_at", Time(p.created_at)},
+                      {"settled_at", p.settled_at ? Time(*p.settled_at) : json::value(nullptr)}};
 }
 
 json::value RenderAttachment(const Attachment& a, json::storage_ptr sp) {
@@ -136,7 +158,7 @@ json::value RenderMessage(const Message& m, json::storage_ptr sp) {
   json::array atts(sp);
   for (const auto& a : m.attachments) atts.push_back(RenderAttachment(a, sp));
   json::object o(sp);
-  o.reserve(10);
+  o.reserve(12);
   o.emplace("id", m.id);
   o.emplace("ticket_id", m.ticket_id);
   o.emplace("kind", Name(m.kind));
@@ -148,6 +170,7 @@ json::value RenderMessage(const Message& m, json::storage_ptr sp) {
             m.from_address.empty() ? json::value(nullptr) : json::value(m.from_address, sp));
   o.emplace("html", m.html.empty() ? json::value(nullptr) : json::value(LinkInlineImages(m), sp));
   o.emplace("quoted", m.quoted.empty() ? json::value(nullptr) : json::value(m.quoted, sp));
+  o.emplace("chase", m.chase);
   return o;
 }
 

@@ -21,6 +21,7 @@ boost::json::value RenderTicket(const domain::Ticket& t, boost::json::storage_pt
 boost::json::value RenderMessage(const domain::Message& m, boost::json::storage_ptr sp = {});
 boost::json::value RenderEvent(const domain::Event& e, boost::json::storage_ptr sp = {});
 boost::json::value RenderHandoff(const domain::Handoff& h);
+boost::json::value RenderPromise(const domain::Promise& p);
 boost::json::value RenderCustomer(const domain::Customer& c);
 boost::json::value RenderAgent(const domain::Agent& a);
 boost::json::value RenderTeam(const domain::Team& t);

@@ -126,6 +126,7 @@ struct AutomaticMailCount {
 
 // Which promises to list: all that match, soonest due first.
 struct PromiseQuery {
+  std::optional<domain::PromiseId> id;
   std::optional<domain::AgentId> owner_id;
   std::optional<domain::PromiseState> state;
   std::optional<TicketId> ticket_id;

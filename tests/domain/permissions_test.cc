@@ -149,6 +149,7 @@ const Row kMatrix[] = {
   {Action::kTakeOwnership,       "TakeOwnership",       {O,  O,  O,   O,  O,  D,   D,  N,  N}},
   {Action::kResolve,             "Resolve",             {O,  D,  O,   O,  O,  D,   D,  N,  N}},
   {Action::kReopen,              "Reopen",              {O,  O,  O,   O,  O,  D,   D,  N,  N}},
+  {Action::kManagePromise,       "ManagePromise",       {O,  D,  O,   O,  O,  D,   D,  N,  N}},
   {Action::kCreateTicket,        "CreateTicket",        {O,  O,  O,   O,  O,  O,   O,  O,  O}},
   {Action::kListTickets,         "ListTickets",         {O,  O,  O,   O,  O,  O,   O,  O,  O}},
   {Action::kSearch,              "Search",              {O,  O,  O,   O,  O,  D,   D,  D,  D}},
@@ -162,6 +163,7 @@ const Row kMatrix[] = {
   {Action::kManageTeams,         "ManageTeams",         {D,  D,  O,   O,  O,  D,   D,  D,  D}},
   {Action::kIngestMail,          "IngestMail",          {D,  D,  D,   O,  O,  D,   D,  D,  D}},
   {Action::kViewMailboxes,       "ViewMailboxes",       {D,  D,  O,   O,  O,  D,   D,  D,  D}},
+  {Action::kViewPromises,        "ViewPromises",        {O,  O,  O,   O,  O,  D,   D,  D,  D}},
 };
 // clang-format on
 
@@ -194,7 +196,7 @@ TEST(PermissionMatrixTest, CoversEveryActionOnce) {
   for (const Row& row : kMatrix) {
     EXPECT_TRUE(seen.insert(static_cast<int>(row.action)).second) << row.name << " twice";
   }
-  const int action_count = static_cast<int>(Action::kViewMailboxes) + 1;
+  const int action_count = static_cast<int>(Action::kViewPromises) + 1;
   EXPECT_EQ(static_cast<int>(seen.size()), action_count);
   for (int a = 0; a < action_count; ++a) EXPECT_EQ(seen.count(a), 1u) << "action " << a;
 }
@@ -326,5 +328,16 @@ TEST(PrincipalTest, FactoriesAndRoles) {
   EXPECT_EQ(sys.actor().id, 0);
 }
 
+TEST(PromisePermissionTest, TheAgentWhoMadeAPromiseMayChangeItOnSomeoneElsesTicket) {
+  const Ticket ticket = TheTicket();
+  Promise p;
+  p.owner_id = kOtherAgentId;
+  EXPECT_TRUE(
+      Authorize(Make(kOtherAgent), Action::kManagePromise, {&ticket, nullptr, nullptr, &p}).ok());
+  p.owner_id = kOwnerId;
+  EXPECT_EQ(
+      Authorize(Make(kOtherAgent), Action::kManagePromise, {&ticket, nullptr, nullptr, &p}).code(),
+      StatusCode::kPermissionDenied);
+}
 }  // namespace
 }  // namespace steadfast::domain

@@ -23,6 +23,7 @@ import itertools
 import os
 import re
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -274,6 +275,20 @@ class PermissionMatrixTest(unittest.TestCase):
                         "reload customer")
             return {"id": cu["id"], "body": {"version": cu["version"], "notes": unique("note")}}
 
+        def promise_change(renegotiate):
+            def make(who):
+                t = cls.new_ticket("A1")
+                due = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 86400))
+                w = cls.ok(cls.clients["owner"].post(V1 + "/tickets/%d/messages" % t["id"], {
+                    "kind": "reply", "body": "I will call the courier.",
+                    "promise": {"text": "call the courier", "due_at": due}}), 201, "promise")
+                body = {"message_id": w["messages"][0]["id"]}
+                if renegotiate:
+                    body["due_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                                   time.gmtime(time.time() + 2 * 86400))
+                return {"id": w["ticket"]["promises"][0]["id"], "body": body}
+            return make
+
         ticket_read = expect(200, 200, 200, 200, 200, 200, 404, 404)
         ticket_internal = expect(200, 200, 200, 200, 403, 403, 404, 404)
         any_agent_write = expect(200, 200, 200, 200, 403, 403, 404, 404)
@@ -353,6 +368,14 @@ class PermissionMatrixTest(unittest.TestCase):
                                      "Is anyone there?\r\n" % unique("mail")).encode(),
                              "content_type": "message/rfc822"},
                 expect(201, 403, 403, 403, 403, 403, 403, 403)),
+            # Follow-through: promise lists and figures for agents; changing a promise for its
+            # maker, the ticket's owner or a lead.
+            Row("GET", V1 + "/promises", fixed(query="owner=me"),
+                expect(200, 200, 200, 200, 403, 403, 403, 403)),
+            Row("GET", V1 + "/stats/follow-through", fixed(),
+                expect(200, 200, 200, 200, 403, 403, 403, 403)),
+            Row("POST", V1 + "/promises/{id}/kept", promise_change(False), owner_or_lead),
+            Row("POST", V1 + "/promises/{id}/renegotiate", promise_change(True), owner_or_lead),
             # The IMAP pollers' status: leads and admins (no mailbox is configured here).
             Row("GET", V1 + "/mail/mailboxes", fixed(),
                 expect(200, 200, 403, 403, 403, 403, 403, 403)),

@@ -90,6 +90,7 @@ Status WritePromise(Connection& conn, Promise& p, MessageId message) {
 Result<std::vector<Promise>> SqliteStore::ListPromises(const PromiseQuery& q) {
   auto conn = Read();
   std::string sql = std::string("SELECT ") + kPromiseColumns + " FROM promises WHERE 1";
+  if (q.id) sql += " AND id = ?6";
   if (q.owner_id) sql += " AND owner_id = ?1";
   if (q.state) sql += " AND state = ?2";
   if (q.ticket_id) sql += " AND ticket_id = ?3";
@@ -102,6 +103,7 @@ Result<std::vector<Promise>> SqliteStore::ListPromises(const PromiseQuery& q) {
   if (q.state) st.Bind(2, Name(*q.state));
   if (q.ticket_id) st.Bind(3, *q.ticket_id);
   if (q.after_id) st.Bind(4, *q.after_id);
+  if (q.id) st.Bind(6, *q.id);
   st.Bind(5, int64_t{q.limit});
   std::vector<Promise> out;
   while (st.Step()) out.push_back(ReadPromise(st));

@@ -1,0 +1,166 @@
+// Follow-through endpoints of the API: promises and the figures of how they went.
+#include <boost/json.hpp>
+
+#include "domain/follow_through.h"
+#include "http/api.h"
+#include "http/json_body.h"
+#include "http/render.h"
+#include "http/responses.h"
+
+namespace steadfast::http {
+
+namespace json = boost::json;
+using namespace domain;  // NOLINT
+
+namespace {
+
+constexpr int kDefaultLimit = 50;
+constexpr int kMaxLimit = 200;
+constexpr int64_t kDayMillis = 24 * 3600 * 1000LL;
+
+json::object Counts(const storage::PromiseCounts& n) {
+  const int64_t settled = n.kept + n.missed;
+  return json::object{{"kept", n.kept},
+                      {"missed", n.missed},
+                      {"open", n.open},
+                      {"kept_rate", settled == 0 ? json::value(nullptr)
+                                                 : json::value(static_cast<double>(n.kept) /
+                                                               static_cast<double>(settled))}};
+}
+
+void AddCounts(storage::PromiseCounts& into, const storage::PromiseCounts& n) {
+  into.kept += n.kept;
+  into.missed += n.missed;
+  into.open += n.open;
+}
+
+}  // namespace
+
+Result<Response> Api::ListPromises(const Call& c) {
+  SF_RETURN_IF_ERROR(Authorize(*c.who, Action::kViewPromises));
+  SF_RETURN_IF_ERROR(c.query.OnlyAllowed({"owner", "state", "ticket", "limit", "cursor"}));
+  storage::PromiseQuery q;
+  if (auto o = c.query.Get("owner")) {
+    if (*o == "me") {
+      q.owner_id = c.who->id;
+    } else {
+      SF_ASSIGN_OR_RETURN(q.owner_id, c.query.PositiveInt("owner"));
+    }
+  }
+  if (auto s = c.query.Get("state")) {
+    q.state = ParsePromiseState(*s);
+    if (!q.state) {
+      return Status::InvalidArgument("state", "'" + *s + "' is not one of open, kept, broken");
+    }
+  }
+  SF_ASSIGN_OR_RETURN(q.ticket_id, c.query.PositiveInt("ticket"));
+  SF_ASSIGN_OR_RETURN(q.limit, c.query.Limit(kDefaultLimit, kMaxLimit));
+  SF_ASSIGN_OR_RETURN(q.after_id, c.query.PositiveInt("cursor"));
+  SF_ASSIGN_OR_RETURN(auto promises, store_.ListPromises(q));
+  json::array items;
+  for (const Promise& p : promises) items.push_back(RenderPromise(p));
+  json::value next = nullptr;
+  if (static_cast<int>(promises.size()) == q.limit) next = std::to_string(promises.back().id);
+  return JsonResponse(json::object{{"items", std::move(items)}, {"next_cursor", next}});
+}
+
+Result<Response> Api::ChangePromise(const Call& c, bool renegotiate) {
+  SF_ASSIGN_OR_RETURN(json::object obj, ParseJsonObject(c.req.body));
+  JsonFields f(obj);
+  if (renegotiate) {
+    SF_RETURN_IF_ERROR(f.OnlyAllowed({"due_at", "message_id"}));
+  } else {
+    SF_RETURN_IF_ERROR(f.OnlyAllowed({"message_id"}));
+  }
+  SF_ASSIGN_OR_RETURN(const int64_t message_id, f.RequiredInt("message_id"));
+  Timestamp due;
+  if (renegotiate) {
+    SF_ASSIGN_OR_RETURN(std::string due_text, f.RequiredString("due_at"));
+    auto parsed = ParseIso8601(due_text);
+    if (!parsed) return Status::InvalidArgument("due_at", "must be an ISO 8601 time");
+    due = *parsed;
+  }
+  storage::PromiseQuery q;
+  q.id = c.path.id();
+  q.limit = 1;
+  SF_ASSIGN_OR_RETURN(auto found, store_.ListPromises(q));
+  const Status not_found = Status::NotFound("promise " + std::to_string(*q.id) + " not found");
+  if (found.empty()) return not_found;
+  const Promise promise = found.front();
+  {
+    // Who may change it, before anything about it is said (a customer who may not see its
+    // ticket gets the same answer as for a promise that does not exist).
+    SF_ASSIGN_OR_RETURN(TicketState s, store_.GetTicket(promise.ticket_id));
+    Status allowed =
+        Authorize(*c.who, Action::kManagePromise, {.ticket = &s.ticket, .promise = &promise});
+    if (allowed.code() == StatusCode::kNotFound) return not_found;
+    SF_RETURN_IF_ERROR(allowed);
+  }
+  // The message must be a reply on the same ticket: what kept it, or what told the customer.
+  SF_ASSIGN_OR_RETURN(auto messages, store_.ListMessages(promise.ticket_id, false));
+  const bool is_reply = std::any_of(messages.begin(), messages.end(), [&](const Message& m) {
+    return m.id == message_id && m.kind == MessageKind::kReply;
+  });
+  if (!is_reply) {
+    return Status::InvalidArgument(
+        "message_id", "must be a reply on ticket " + std::to_string(promise.ticket_id));
+  }
+  const Principal who = *c.who;
+  const Timestamp now = clock_.Now();
+  SF_ASSIGN_OR_RETURN(
+      auto w, store_.ModifyTicket(promise.ticket_id, [&](const TicketState& s) -> Result<Change> {
+        SF_RETURN_IF_ERROR(
+            Authorize(who, Action::kManagePromise, {.ticket = &s.ticket, .promise = &promise}));
+        if (renegotiate) return RenegotiatePromise(s, who, promise.id, due, message_id, now);
+        return KeepPromise(s, who, promise.id, message_id, now);
+      }));
+  json::value changed = nullptr;
+  if (!w.events.empty()) {
+    storage::PromiseQuery again;
+    again.id = promise.id;
+    again.limit = 1;
+    SF_ASSIGN_OR_RETURN(auto after, store_.ListPromises(again));
+    if (!after.empty()) changed = RenderPromise(after.front());
+  }
+  return JsonResponse(json::object{{"promise", changed}, {"ticket", RenderTicket(w.state, who)}});
+}
+
+Result<Response> Api::FollowThroughStats(const Call& c) {
+  SF_RETURN_IF_ERROR(Authorize(*c.who, Action::kViewPromises));
+  SF_RETURN_IF_ERROR(c.query.OnlyAllowed({"days"}));
+  SF_ASSIGN_OR_RETURN(auto days, c.query.PositiveInt("days"));
+  const int64_t span = days.value_or(30);
+  if (span > 3660) return Status::InvalidArgument("days", "must be at most 3660");
+  const Timestamp since{clock_.Now().millis - span * kDayMillis};
+  SF_ASSIGN_OR_RETURN(auto by_agent, store_.CountPromises(since));
+  SF_ASSIGN_OR_RETURN(auto agents, store_.ListAgents());
+  SF_ASSIGN_OR_RETURN(auto teams, store_.ListTeams());
+  storage::PromiseCounts overall;
+  std::map<TeamId, storage::PromiseCounts> by_team;
+  json::array agent_rows;
+  for (const Agent& a : agents) {
+    auto it = by_agent.find(a.id);
+    if (it == by_agent.end()) continue;
+    AddCounts(overall, it->second);
+    for (TeamId t : a.teams) AddCounts(by_team[t], it->second);
+    json::object row = Counts(it->second);
+    row["agent_id"] = a.id;
+    row["name"] = a.name;
+    agent_rows.push_back(std::move(row));
+  }
+  json::array team_rows;
+  for (const Team& t : teams) {
+    auto it = by_team.find(t.id);
+    if (it == by_team.end()) continue;
+    json::object row = Counts(it->second);
+    row["team_id"] = t.id;
+    row["name"] = t.name;
+    team_rows.push_back(std::move(row));
+  }
+  return JsonResponse(json::object{{"since", FormatIso8601(since)},
+                                   {"promises", Counts(overall)},
+                                   {"agents", std::move(agent_rows)},
+                                   {"teams", std::move(team_rows)}});
+}
+
+}  // namespace steadfast::http
