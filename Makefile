@@ -4,14 +4,26 @@ DATA_DIR ?= data
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= 2
 
-.PHONY: run test build bootstrap clean format bench
+.PHONY: run test build bootstrap clean format bench web
 
 bootstrap:
 	@scripts/bootstrap
 
-build: bootstrap
+# The agent workspace is built with the server when web/ is there (see web/README.md).
+WEB := $(if $(wildcard web/package.json),web)
+
+build: bootstrap $(WEB)
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(BUILD_DIR) -j$(JOBS)
+
+# web/dist: dependencies exactly as web/package-lock.json pins them (npm ci, again only when the
+# lock file changes), then the type check and the Vite build.
+web: bootstrap web/node_modules/.package-lock.json
+	@cd web && npm run --silent build
+
+web/node_modules/.package-lock.json: web/package-lock.json web/package.json
+	@cd web && npm ci --no-audit --no-fund
+	@touch $@
 
 run: build
 	@scripts/run-demo "$(BUILD_DIR)/src/app/steadfast" "$(DATA_DIR)" "$(LISTEN)"
@@ -28,4 +40,4 @@ format:
 	@find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) web/dist

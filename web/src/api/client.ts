@@ -1,0 +1,303 @@
+// A small typed client for the Steadfast API on the same origin.
+//
+// - Requests go to /api/v1 with credentials "same-origin", so the browser sends the session
+//   cookie (HttpOnly; this code never sees it).
+// - Every write (anything but GET/HEAD) carries the CSRF token from the login answer as
+//   X-CSRF-Token. The token is kept in localStorage so a reload or a second tab can still write;
+//   GET /auth/me does not return it (see web/README.md), so without a stored token the agent is
+//   asked to sign in again.
+// - Failures are thrown as ApiError built from the problem+json body: `detail` is what to show.
+import type {
+  Agent,
+  Customer,
+  Handoff,
+  HandoffAnswer,
+  LoginResult,
+  Me,
+  Message,
+  NewMessage,
+  Page,
+  ResolveRequest,
+  SearchHit,
+  Team,
+  Ticket,
+  TicketEvent,
+  TicketPatch,
+  TicketQuery,
+  TicketStatus,
+  TicketSummary,
+  TicketWrite,
+} from "./types";
+
+export const CSRF_KEY = "sf.csrf";
+
+// One failed call. `status` is the HTTP status, 0 when the server could not be reached.
+export class ApiError extends Error {
+  readonly status: number;
+  readonly type: string;
+  readonly title: string;
+  readonly detail: string;
+  readonly field: string | null;
+
+  constructor(status: number, type: string, title: string, detail: string, field: string | null) {
+    super(detail || title || `HTTP ${status}`);
+    this.name = "ApiError";
+    this.status = status;
+    this.type = type;
+    this.title = title;
+    this.detail = detail;
+    this.field = field;
+  }
+
+  // Stale version or a state that does not allow the action: reload and tell the agent.
+  get isConflict(): boolean {
+    return this.status === 409;
+  }
+}
+
+// What to show a person for any thrown value.
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError) return e.detail || e.title || `The server answered ${e.status}.`;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+type Query = Record<string, string | number | undefined | null>;
+
+interface RequestOptions {
+  query?: Query;
+  json?: unknown;
+  form?: FormData;
+  signal?: AbortSignal;
+}
+
+export interface ApiOptions {
+  base?: string;
+  fetch?: typeof fetch;
+  storage?: Pick<Storage, "getItem" | "setItem" | "removeItem"> | null;
+}
+
+export class Api {
+  private readonly base: string;
+  private readonly fetchImpl: typeof fetch;
+  private readonly storage: ApiOptions["storage"];
+  private csrf: string | null;
+  // Called when a request (other than sign-in) gets 401: the session ended.
+  onUnauthenticated: (() => void) | null = null;
+
+  constructor(options: ApiOptions = {}) {
+    this.base = options.base ?? "/api/v1";
+    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.storage = options.storage === undefined ? safeLocalStorage() : options.storage;
+    this.csrf = this.storage?.getItem(CSRF_KEY) ?? null;
+  }
+
+  get hasCsrfToken(): boolean {
+    return this.csrf !== null;
+  }
+
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const headers: Record<string, string> = { Accept: "application/json" };
+    let body: BodyInit | undefined;
+    if (options.json !== undefined) {
+      headers["Content-Type"] = "application/json";
+      body = JSON.stringify(options.json);
+    } else if (options.form) {
+      body = options.form; // The browser sets the multipart boundary.
+    }
+    if (method !== "GET" && method !== "HEAD" && this.csrf) {
+      headers["X-CSRF-Token"] = this.csrf;
+    }
+    let res: Response;
+    try {
+      res = await this.fetchImpl(this.base + path + queryString(options.query), {
+        method,
+        headers,
+        body,
+        credentials: "same-origin",
+        signal: options.signal,
+      });
+    } catch (e) {
+      if (e instanceof DOMException && e.name === "AbortError") throw e;
+      throw new ApiError(0, "network", "Network error", "Cannot reach the server. Check the connection and try again.", null);
+    }
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    if (!res.ok) {
+      const err = problem(res.status, res.statusText, text);
+      if (res.status === 401 && !path.startsWith("/auth/")) {
+        this.onUnauthenticated?.();
+      }
+      throw err;
+    }
+    if (text === "") return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ApiError(res.status, "parse", "Bad answer", "The server's answer was not JSON.", null);
+    }
+  }
+
+  // Auth ---------------------------------------------------------------------------------------
+  async login(email: string, password: string): Promise<LoginResult> {
+    const r = await this.request<LoginResult>("POST", "/auth/login", { json: { email, password } });
+    this.setCsrf(r.csrf_token);
+    return r;
+  }
+
+  async logout(): Promise<void> {
+    try {
+      await this.request<void>("POST", "/auth/logout");
+    } finally {
+      this.setCsrf(null);
+    }
+  }
+
+  me(): Promise<Me> {
+    return this.request<Me>("GET", "/auth/me");
+  }
+
+  setCsrf(token: string | null): void {
+    this.csrf = token;
+    if (token === null) this.storage?.removeItem(CSRF_KEY);
+    else this.storage?.setItem(CSRF_KEY, token);
+  }
+
+  // Tickets ------------------------------------------------------------------------------------
+  listTickets(q: TicketQuery, signal?: AbortSignal): Promise<Page<TicketSummary>> {
+    return this.request("GET", "/tickets", { query: q as Query, signal });
+  }
+
+  getTicket(id: number, signal?: AbortSignal): Promise<Ticket> {
+    return this.request("GET", `/tickets/${id}`, { signal });
+  }
+
+  patchTicket(id: number, patch: TicketPatch): Promise<Ticket> {
+    return this.request("PATCH", `/tickets/${id}`, { json: patch });
+  }
+
+  messages(id: number, signal?: AbortSignal): Promise<{ items: Message[] }> {
+    return this.request("GET", `/tickets/${id}/messages`, { signal });
+  }
+
+  events(id: number, signal?: AbortSignal): Promise<{ items: TicketEvent[] }> {
+    return this.request("GET", `/tickets/${id}/events`, { signal });
+  }
+
+  // A reply or note; with files it goes as multipart/form-data (one "files" part per file).
+  postMessage(id: number, m: NewMessage): Promise<TicketWrite> {
+    const path = `/tickets/${id}/messages`;
+    if (m.files && m.files.length > 0) {
+      const form = new FormData();
+      form.append("kind", m.kind);
+      form.append("body", m.body);
+      if (m.status) form.append("status", m.status);
+      for (const f of m.files) form.append("files", f, f.name);
+      return this.request("POST", path, { form });
+    }
+    const json: Record<string, string> = { kind: m.kind, body: m.body };
+    if (m.status) json.status = m.status;
+    return this.request("POST", path, { json });
+  }
+
+  take(id: number): Promise<Ticket> {
+    return this.request("POST", `/tickets/${id}/take`);
+  }
+
+  proposeHandoff(id: number, toAgentId: number, note: string): Promise<Handoff> {
+    return this.request("POST", `/tickets/${id}/handoffs`, {
+      json: { to_agent_id: toAgentId, note },
+    });
+  }
+
+  acceptHandoff(handoffId: number): Promise<HandoffAnswer> {
+    return this.request("POST", `/handoffs/${handoffId}/accept`);
+  }
+
+  declineHandoff(handoffId: number, reason: string): Promise<HandoffAnswer> {
+    return this.request("POST", `/handoffs/${handoffId}/decline`, { json: { reason } });
+  }
+
+  resolve(id: number, r: ResolveRequest): Promise<Ticket> {
+    return this.request("POST", `/tickets/${id}/resolve`, { json: r });
+  }
+
+  reopen(id: number): Promise<Ticket> {
+    return this.request("POST", `/tickets/${id}/reopen`);
+  }
+
+  search(q: string, status?: TicketStatus, limit = 50, signal?: AbortSignal): Promise<{ items: SearchHit[] }> {
+    return this.request("GET", "/search", { query: { q, status, limit }, signal });
+  }
+
+  // People -------------------------------------------------------------------------------------
+  customer(id: number, signal?: AbortSignal): Promise<Customer> {
+    return this.request("GET", `/customers/${id}`, { signal });
+  }
+
+  patchCustomer(id: number, patch: { version: number; notes?: string }): Promise<Customer> {
+    return this.request("PATCH", `/customers/${id}`, { json: patch });
+  }
+
+  customerTickets(id: number, limit = 20, signal?: AbortSignal): Promise<Page<TicketSummary>> {
+    return this.request("GET", `/customers/${id}/tickets`, { query: { limit }, signal });
+  }
+
+  agents(): Promise<{ items: Agent[] }> {
+    return this.request("GET", "/agents");
+  }
+
+  teams(): Promise<{ items: Team[] }> {
+    return this.request("GET", "/teams");
+  }
+}
+
+export function queryString(q: Query | undefined): string {
+  if (!q) return "";
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) {
+    if (v !== undefined && v !== null && v !== "") p.append(k, String(v));
+  }
+  const s = p.toString();
+  return s ? `?${s}` : "";
+}
+
+// An ApiError from a failed answer: the problem+json fields when the body is one, else the
+// status line (a proxy's HTML error page is not shown to the agent).
+function problem(status: number, statusText: string, text: string): ApiError {
+  try {
+    const p = JSON.parse(text) as {
+      type?: string;
+      title?: string;
+      detail?: string;
+      errors?: { field?: string }[];
+    };
+    if (p && typeof p === "object") {
+      return new ApiError(
+        status,
+        p.type ?? "about:blank",
+        p.title ?? statusText,
+        p.detail ?? p.title ?? `The server answered ${status} ${statusText}.`,
+        p.errors?.[0]?.field ?? null,
+      );
+    }
+  } catch {
+    // Not JSON: fall through.
+  }
+  const words = status >= 500 ? " Try again in a moment." : "";
+  return new ApiError(
+    status,
+    "about:blank",
+    statusText,
+    `The server answered ${status}${statusText ? " " + statusText : ""}.${words}`,
+    null,
+  );
+}
+
+function safeLocalStorage(): Storage | null {
+  try {
+    return typeof localStorage === "undefined" ? null : localStorage;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,196 @@
+// The shapes of the Steadfast HTTP API (docs/openapi.json). Only what the workspace reads.
+
+export type TicketStatus = "new" | "open" | "pending" | "resolved" | "closed";
+export type Priority = "low" | "normal" | "high" | "urgent";
+export type Outcome = "solved" | "workaround" | "cannot_do" | "duplicate" | "withdrawn";
+export type MessageKind = "customer" | "reply" | "note" | "system";
+export type Role = "agent" | "lead" | "admin";
+export type Channel = "web" | "email" | "api" | "portal";
+
+export const PRIORITIES: readonly Priority[] = ["low", "normal", "high", "urgent"];
+export const STATUSES: readonly TicketStatus[] = ["new", "open", "pending", "resolved", "closed"];
+export const OUTCOMES: readonly Outcome[] = [
+  "solved",
+  "workaround",
+  "cannot_do",
+  "duplicate",
+  "withdrawn",
+];
+
+export interface Actor {
+  kind: "agent" | "customer" | "system";
+  id: number;
+}
+
+export interface Resolution {
+  outcome: Outcome;
+  statement: string;
+  alternatives: string[];
+  duplicate_of: number | null;
+  resolved_by: number;
+  resolved_at: string;
+}
+
+export interface Handoff {
+  id: number;
+  ticket_id: number;
+  from_agent_id: number;
+  to_agent_id: number;
+  note: string;
+  state: "proposed" | "accepted" | "declined";
+  created_at: string;
+  decline_reason: string | null;
+  answered_at: string | null;
+}
+
+export interface TicketSummary {
+  id: number;
+  number: number;
+  subject: string;
+  customer_id: number;
+  company_id: number | null;
+  owner: number | null;
+  team_id: number | null;
+  status: TicketStatus;
+  priority: Priority;
+  tags: string[];
+  channel: Channel;
+  created_at: string;
+  updated_at: string;
+  version: number;
+  resolution: Resolution | null;
+}
+
+export interface Ticket extends TicketSummary {
+  pending_handoff: Handoff | null;
+}
+
+export interface Attachment {
+  id: number;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  url: string;
+}
+
+export interface Message {
+  id: number;
+  ticket_id: number;
+  kind: MessageKind;
+  author: Actor;
+  body: string;
+  created_at: string;
+  attachments: Attachment[];
+  from_address: string | null;
+  html: string | null;
+  quoted: string | null;
+}
+
+export interface FieldChange {
+  field: string;
+  before: string;
+  after: string;
+}
+
+export interface TicketEvent {
+  id: number;
+  ticket_id: number;
+  type: string;
+  actor: Actor;
+  at: string;
+  changes: FieldChange[];
+  note: string;
+}
+
+export interface Customer {
+  id: number;
+  name: string;
+  emails: string[];
+  company_id: number | null;
+  timezone: string;
+  language: string;
+  notes: string;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface Agent {
+  id: number;
+  name: string;
+  email: string;
+  role: Role;
+  teams: number[];
+  active: boolean;
+  created_at: string;
+}
+
+export interface Team {
+  id: number;
+  name: string;
+  created_at: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+export interface SearchHit {
+  ticket: TicketSummary;
+  snippet: string;
+  snippet_html: string;
+  score: number;
+}
+
+export interface TicketWrite {
+  ticket: Ticket;
+  messages: Message[];
+}
+
+export interface HandoffAnswer {
+  handoff: Handoff;
+  ticket: Ticket;
+}
+
+export interface LoginResult {
+  agent: Agent;
+  csrf_token: string;
+}
+
+export type Me = { kind: "agent"; agent: Agent } | { kind: "customer"; customer: Customer };
+
+export interface TicketQuery {
+  status?: TicketStatus;
+  owner?: "me" | "none" | number;
+  customer?: number;
+  tag?: string;
+  team?: number;
+  q?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface TicketPatch {
+  version: number;
+  subject?: string;
+  priority?: Priority;
+  tags?: string[];
+  team_id?: number | null;
+  status?: "open" | "pending";
+}
+
+export interface NewMessage {
+  kind: "reply" | "note";
+  body: string;
+  status?: "open" | "pending";
+  files?: File[];
+}
+
+export interface ResolveRequest {
+  outcome: Outcome;
+  statement?: string;
+  alternatives?: string[];
+  duplicate_of?: number;
+}

@@ -1,0 +1,91 @@
+// The queues on the left, with how many tickets each holds. "Nobody owns these" turns into an
+// alarm while it is not empty. Counts refresh every minute and when the window regains focus
+// (live updates will replace the polling once the server streams events).
+import { useEffect, useState } from "preact/hooks";
+import { useWorkspace } from "../context";
+import { useDirectory } from "../lib/directory";
+import type { QueueDef } from "../queues";
+import { ALL_QUEUE, FIXED_QUEUES, teamQueue } from "../queues";
+import { onLinkClick } from "../router";
+
+const COUNT_LIMIT = 100;
+const REFRESH_MS = 60_000;
+
+interface Props {
+  current: string | null;
+  refreshKey: number;
+  onNavigate?: () => void;
+}
+
+export function QueueNav({ current, refreshKey, onNavigate }: Props) {
+  const { api, dir } = useWorkspace();
+  useDirectory(dir);
+  const [counts, setCounts] = useState<Record<string, string>>({});
+
+  useEffect(() => {
+    let stopped = false;
+    const refresh = async () => {
+      const next: Record<string, string> = {};
+      await Promise.all(
+        FIXED_QUEUES.map(async (q) => {
+          try {
+            const page = await api.listTickets({ ...q.query, limit: COUNT_LIMIT });
+            next[q.key] = page.next_cursor !== null ? `${COUNT_LIMIT}+` : String(page.items.length);
+          } catch {
+            // A count is a hint; the list itself shows the error.
+          }
+        }),
+      );
+      if (!stopped) setCounts(next);
+    };
+    void refresh();
+    const timer = setInterval(() => void refresh(), REFRESH_MS);
+    const onFocus = () => void refresh();
+    window.addEventListener("focus", onFocus);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+      window.removeEventListener("focus", onFocus);
+    };
+  }, [api, refreshKey]);
+
+  const item = (q: QueueDef) => {
+    const count = counts[q.key];
+    const alarm = q.alarm && count !== undefined && count !== "0";
+    return (
+      <li key={q.key}>
+        <a
+          href={`/queues/${q.key}`}
+          class={alarm ? "queue alarm" : "queue"}
+          aria-current={current === q.key ? "page" : undefined}
+          onClick={(e) => {
+            onLinkClick(e);
+            onNavigate?.();
+          }}
+          title={q.hint}
+          data-queue-link={q.key}
+        >
+          <span class="queue-label">{q.label}</span>
+          {count !== undefined ? (
+            <span class="count" aria-label={alarm ? `${count} without an owner` : `${count} tickets`}>
+              {count}
+            </span>
+          ) : null}
+        </a>
+      </li>
+    );
+  };
+
+  return (
+    <nav class="queues" aria-label="Queues">
+      <ul>{FIXED_QUEUES.map(item)}</ul>
+      {dir.teams.length > 0 ? (
+        <>
+          <h2 class="nav-heading">Teams</h2>
+          <ul>{dir.teams.map((t) => item(teamQueue(t)))}</ul>
+        </>
+      ) : null}
+      <ul class="nav-tail">{item(ALL_QUEUE)}</ul>
+    </nav>
+  );
+}

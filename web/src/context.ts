@@ -1,0 +1,19 @@
+import { createContext } from "preact";
+import { useContext } from "preact/hooks";
+import type { Api } from "./api/client";
+import type { Agent } from "./api/types";
+import type { Directory } from "./lib/directory";
+
+export interface Workspace {
+  api: Api;
+  dir: Directory;
+  me: Agent;
+}
+
+export const WorkspaceContext = createContext<Workspace | null>(null);
+
+export function useWorkspace(): Workspace {
+  const w = useContext(WorkspaceContext);
+  if (!w) throw new Error("useWorkspace outside WorkspaceContext");
+  return w;
+}
