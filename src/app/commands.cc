@@ -244,6 +244,10 @@ Status RunServe(const ServeOptions& o) {
       static_cast<int64_t>(config.silence_minutes_normal) * 60 * 1000,
       static_cast<int64_t>(config.silence_minutes_high) * 60 * 1000,
       static_cast<int64_t>(config.silence_minutes_urgent) * 60 * 1000};
+  engine_options.followup_after_ms = static_cast<int64_t>(config.followup_after_seconds) * 1000;
+  engine_options.close_after_ms = static_cast<int64_t>(config.close_after_seconds) * 1000;
+  engine_options.public_url =
+      config.public_url.empty() ? "http://" + config.listen : config.public_url;
   engine::Engine engine(*store, clock, engine_options);
 
   http::ServerOptions server_options;

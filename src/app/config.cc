@@ -105,6 +105,18 @@ Status Apply(Config& c, const std::string& key, const std::string& value, std::s
   if (key == "silence_minutes_high") return SetSize(value, field, &c.silence_minutes_high);
   if (key == "silence_minutes_normal") return SetSize(value, field, &c.silence_minutes_normal);
   if (key == "silence_minutes_low") return SetSize(value, field, &c.silence_minutes_low);
+  if (key == "followup_after_seconds") return SetSize(value, field, &c.followup_after_seconds);
+  if (key == "close_after_seconds") return SetSize(value, field, &c.close_after_seconds);
+  if (key == "public_url") {
+    if (value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0) {
+      return Status::InvalidArgument(std::string(field), "must start with http:// or https://");
+    }
+    if (!IsSingleLine(value) || value.find_first_of(" \"<>") != std::string::npos) {
+      return Status::InvalidArgument(std::string(field), "must be a URL");
+    }
+    c.public_url = value.back() == '/' ? value.substr(0, value.size() - 1) : value;
+    return Status::Ok();
+  }
   if (key == "web_root") {
     if (!IsSingleLine(value)) return Status::InvalidArgument(std::string(field), "one line only");
     c.web_root = value;

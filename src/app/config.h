@@ -60,6 +60,11 @@ struct Config {
   size_t silence_minutes_high = 240;     // STEADFAST_SILENCE_MINUTES_HIGH
   size_t silence_minutes_normal = 1440;  // STEADFAST_SILENCE_MINUTES_NORMAL
   size_t silence_minutes_low = 4320;     // STEADFAST_SILENCE_MINUTES_LOW
+  // "Did it stay solved?": ask this long after solved/workaround (3 days); close this long after
+  // asking (or after resolving with another outcome). Links point at public_url.
+  size_t followup_after_seconds = 3 * 24 * 3600;  // STEADFAST_FOLLOWUP_AFTER_SECONDS
+  size_t close_after_seconds = 7 * 24 * 3600;     // STEADFAST_CLOSE_AFTER_SECONDS
+  std::string public_url;  // STEADFAST_PUBLIC_URL: https://help.example.com (default: listen)
   // The built web app to serve on the same origin (web/dist); empty: the API only.
   std::string web_root;  // STEADFAST_WEB_ROOT
   // IMAP mailboxes to poll ([[mailbox]] tables; the file only).

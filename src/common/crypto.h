@@ -23,6 +23,9 @@ std::string RandomToken(size_t bytes = 32);
 // True if `password` matches `hash` (from HashPassword). Constant-time in the password.
 bool VerifyPassword(std::string_view password, const std::string& hash);
 
+// Lower-case hex HMAC-SHA-256 of `data` under `key` (any length).
+std::string HmacSha256Hex(std::string_view key, std::string_view data);
+
 // Compares two strings in time that depends only on their length.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

@@ -77,6 +77,8 @@ struct Ticket {
   std::optional<Timestamp> waiting_since;
   std::optional<Timestamp> silence_raised_at;
   int chases = 0;  // Customer messages that only asked for news: each one a follow-through miss.
+  // When the customer was asked whether a solved ticket stayed solved (see follow_through.h).
+  std::optional<Timestamp> followup_asked_at;
 };
 
 struct Attachment {

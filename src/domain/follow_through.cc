@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "common/check.h"
 #include "common/text.h"
 
 namespace steadfast::domain {
@@ -135,6 +136,121 @@ Result<Change> BreakPromise(const TicketState& s, PromiseId id, Timestamp now) {
   c.events.push_back(PromiseEvent(c.after, "promise_broken", Actor{}, p, now,
                                   {{"promise_state", "open", "broken"}}));
   c.promises.push_back(std::move(p));
+  return c;
+}
+
+std::string OutcomeNotice(const Ticket& t) {
+  SF_CHECK(t.resolution.has_value());
+  const Resolution& r = *t.resolution;
+  const std::string number = "#" + std::to_string(t.number);
+  std::string text;
+  switch (r.outcome) {
+    case Outcome::kSolved:
+      text = "We have marked " + number + " \"" + t.subject + "\" as solved.";
+      break;
+    case Outcome::kWorkaround:
+      text = number + " \"" + t.subject + "\" is solved with a workaround.";
+      break;
+    case Outcome::kCannotDo:
+      text = "We cannot do what you asked in " + number + " \"" + t.subject + "\".";
+      break;
+    case Outcome::kDuplicate:
+      text = number + " \"" + t.subject + "\" continues in #" +
+             std::to_string(r.duplicate_of.value_or(0)) + "; we will answer you there.";
+      break;
+    case Outcome::kWithdrawn:
+      text = number + " \"" + t.subject + "\" is closed as withdrawn.";
+      break;
+  }
+  if (!r.statement.empty()) text += "\n\n" + r.statement;
+  if (!r.alternatives.empty()) {
+    text += "\n\nWhat you can do instead:";
+    for (const std::string& a : r.alternatives) text += "\n- " + a;
+  }
+  if (r.outcome == Outcome::kSolved || r.outcome == Outcome::kWorkaround) {
+    text += "\n\nIf it is not solved for you, reply to this email and it opens again.";
+  }
+  return text;
+}
+
+namespace {
+
+bool AsksFollowUp(const Ticket& t) {
+  return t.status == TicketStatus::kResolved && t.resolution.has_value() &&
+         (t.resolution->outcome == Outcome::kSolved ||
+          t.resolution->outcome == Outcome::kWorkaround);
+}
+
+Event SystemEvent(const Ticket& t, std::string type, Timestamp now,
+                  std::vector<FieldChange> changes = {}) {
+  Event e;
+  e.ticket_id = t.id;
+  e.type = std::move(type);
+  e.at = now;
+  e.changes = std::move(changes);
+  return e;
+}
+
+}  // namespace
+
+Result<Change> AskFollowUp(const TicketState& s, const std::string& email_to,
+                           const std::string& yes_url, const std::string& no_url, Timestamp now) {
+  Change c = BeginChange(s, now);
+  if (!AsksFollowUp(s.ticket) || s.ticket.followup_asked_at.has_value()) return c;
+  c.after.followup_asked_at = now;
+  NewMessage m;
+  m.kind = MessageKind::kSystem;
+  m.auto_email_to = email_to;
+  m.body = "Did #" + std::to_string(s.ticket.number) + " \"" + s.ticket.subject +
+           "\" stay solved?\n\nYes, it did: " + yes_url + "\nNo, it came back: " + no_url +
+           "\n\nOne click is all it takes; no sign-in needed.";
+  c.messages.push_back(std::move(m));
+  c.events.push_back(SystemEvent(c.after, "followup_asked", now));
+  return c;
+}
+
+Result<Change> AnswerFollowUp(const TicketState& s, bool stayed_solved, Timestamp now) {
+  const Ticket& t = s.ticket;
+  if (!AsksFollowUp(t) || !t.followup_asked_at.has_value()) {
+    return Status::Conflict("this ticket no longer waits for that answer");
+  }
+  Change c = BeginChange(s, now);
+  std::vector<FieldChange> changes;
+  if (stayed_solved) {
+    c.after.status = TicketStatus::kClosed;
+    changes.push_back({"status", "resolved", "closed"});
+    c.events.push_back(SystemEvent(c.after, "followup_stayed_solved", now, std::move(changes)));
+    return c;
+  }
+  // Back to the same owner, at the top of their queue.
+  SF_RETURN_IF_ERROR(CheckTransition(t.status, TicketStatus::kOpen));
+  c.after.status = TicketStatus::kOpen;
+  changes.push_back({"status", "resolved", "open"});
+  changes.push_back({"outcome", std::string(Name(t.resolution->outcome)), ""});
+  c.after.resolution.reset();
+  c.after.followup_asked_at.reset();
+  if (t.priority != Priority::kUrgent) {
+    changes.push_back({"priority", std::string(Name(t.priority)), "urgent"});
+    c.after.priority = Priority::kUrgent;
+  }
+  c.after.waiting_since = now;
+  c.after.silence_raised_at.reset();
+  NewMessage m;
+  m.kind = MessageKind::kSystem;
+  m.body = "The customer says it did not stay solved: the ticket is open again, at the top of " +
+           std::string(t.owner_id ? "its owner's" : "the") + " queue.";
+  c.messages.push_back(std::move(m));
+  c.events.push_back(SystemEvent(c.after, "followup_came_back", now, std::move(changes)));
+  return c;
+}
+
+Result<Change> CloseResolved(const TicketState& s, Timestamp now) {
+  Change c = BeginChange(s, now);
+  if (s.ticket.status != TicketStatus::kResolved) return c;
+  c.after.status = TicketStatus::kClosed;
+  c.events.push_back(SystemEvent(
+      c.after, s.ticket.followup_asked_at ? "closed_without_answer" : "closed_after_outcome", now,
+      {{"status", "resolved", "closed"}}));
   return c;
 }
 

@@ -43,6 +43,25 @@ namespace steadfast::domain {
 // to the customer now.
 [[nodiscard]] Result<Change> BreakPromise(const TicketState& s, PromiseId id, Timestamp now);
 
+// The plain words that tell the customer how ticket `t` ended (REQUIRES: t.resolution).
+std::string OutcomeNotice(const Ticket& t);
+
+// "Did it stay solved?" Some days after a ticket is resolved solved or workaround, the customer
+// is asked once, by email to `email_to`, with two links (`yes_url`, `no_url`) that need no login.
+// A no-op unless the ticket is resolved that way and was not asked yet.
+[[nodiscard]] Result<Change> AskFollowUp(const TicketState& s, const std::string& email_to,
+                                         const std::string& yes_url, const std::string& no_url,
+                                         Timestamp now);
+// The customer's answer. Yes closes the ticket. No reopens it to the same owner, at the top of
+// their queue (urgent), with a line saying so. Conflict when the ticket no longer waits for this
+// answer (already answered, reopened, closed).
+[[nodiscard]] Result<Change> AnswerFollowUp(const TicketState& s, bool stayed_solved,
+                                            Timestamp now);
+// Closes a resolved ticket whose follow-up went unanswered, or whose outcome asks no question
+// (cannot_do, duplicate, withdrawn: the customer was told it when it was resolved). A no-op
+// unless the ticket is resolved.
+[[nodiscard]] Result<Change> CloseResolved(const TicketState& s, Timestamp now);
+
 // Silence: the customer has waited since `ticket.waiting_since` with no word from us. Raises it
 // once per wait (a note telling the team to write now; an event the owner is notified of). A
 // no-op when the customer no longer waits or it was raised already.

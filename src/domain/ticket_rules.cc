@@ -198,6 +198,7 @@ Result<Change> AddMessage(const TicketState& s, const Principal& who, NewMessage
         SF_RETURN_IF_ERROR(MoveTo(c, TicketStatus::kOpen, changes));
         changes.push_back({"outcome", OutcomeText(t), ""});
         c.after.resolution.reset();
+        c.after.followup_asked_at.reset();
         event_type = "reopened_by_customer";
       } else if (t.status == TicketStatus::kPending) {
         SF_RETURN_IF_ERROR(MoveTo(c, TicketStatus::kOpen, changes));
@@ -435,7 +436,13 @@ Result<Change> Resolve(const TicketState& s, const Principal& who, const Resolut
   WithdrawPendingHandoff(s, c, who, "ticket was resolved", now);
   changes.push_back({"outcome", "", std::string(Name(r.outcome))});
   c.after.resolution = r;
+  c.after.followup_asked_at.reset();
   c.events.push_back(MakeEvent(c.after, "resolved", who, now, std::move(changes), r.statement));
+  NewMessage notice;
+  notice.kind = MessageKind::kSystem;
+  notice.body = OutcomeNotice(c.after);
+  notice.auto_email_to = input.notify_email;
+  c.messages.push_back(std::move(notice));
   return c;
 }
 
@@ -450,6 +457,7 @@ Result<Change> Reopen(const TicketState& s, const Principal& who, Timestamp now)
   SF_RETURN_IF_ERROR(MoveTo(c, TicketStatus::kOpen, changes));
   changes.push_back({"outcome", OutcomeText(t), ""});
   c.after.resolution.reset();
+  c.after.followup_asked_at.reset();
   c.events.push_back(MakeEvent(c.after, "reopened", who, now, std::move(changes)));
   return c;
 }

@@ -153,11 +153,14 @@ struct ResolutionInput {
   std::string statement;
   std::vector<std::string> alternatives;
   std::optional<TicketId> duplicate_of;
+  // Where the outcome notice is emailed (the customer's address); empty: it is only shown.
+  std::string notify_email;
 };
 
 // Resolves with an outcome. cannot_do requires a statement; duplicate requires duplicate_of
 // (not the ticket itself; the caller checks it exists). A ticket nobody owns becomes the
-// resolver's. Any pending handoff is withdrawn.
+// resolver's. Any pending handoff is withdrawn. The customer is told the outcome in plain words
+// (a system message, emailed to `notify_email`): no ticket ends without its customer knowing how.
 [[nodiscard]] Result<Change> Resolve(const TicketState& s, const Principal& who,
                                      const ResolutionInput& input, Timestamp now);
 

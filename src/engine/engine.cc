@@ -5,6 +5,7 @@
 
 #include "common/log.h"
 #include "domain/follow_through.h"
+#include "engine/followup_links.h"
 
 namespace steadfast::engine {
 
@@ -32,11 +33,14 @@ void Engine::Loop() {
   while (!stopping_) {
     lock.unlock();
     const PassStats stats = RunOnce();
-    if (stats.reminded + stats.broken + stats.silent + stats.failed > 0) {
+    if (stats.reminded + stats.broken + stats.silent + stats.asked + stats.closed + stats.failed >
+        0) {
       Log(LogLevel::kInfo, "engine pass",
           {{"reminded", std::to_string(stats.reminded)},
            {"broken", std::to_string(stats.broken)},
            {"silent", std::to_string(stats.silent)},
+           {"asked", std::to_string(stats.asked)},
+           {"closed", std::to_string(stats.closed)},
            {"failed", std::to_string(stats.failed)}});
     }
     lock.lock();
@@ -90,6 +94,35 @@ PassStats Engine::RunOnce() {
       apply(
           id, [&](const domain::TicketState& s) { return domain::RaiseSilence(s, now); },
           &stats.silent);
+    }
+  }
+
+  // Did it stay solved? Ask, then close the unanswered and the told.
+  auto followups =
+      store_.DueFollowUps(Timestamp{now.millis - options_.followup_after_ms},
+                          Timestamp{now.millis - options_.close_after_ms}, options_.batch);
+  if (readable(followups.status())) {
+    auto key = store_.Secret("followup_links");
+    if (readable(key.status())) {
+      for (storage::TicketId id : followups->ask) {
+        const std::string token = MakeFollowUpToken(*key, id, now);
+        const std::string link = options_.public_url + "/api/v1/followup?token=" + token;
+        apply(
+            id,
+            [&](const domain::TicketState& s) -> Result<domain::Change> {
+              SF_ASSIGN_OR_RETURN(domain::Customer customer,
+                                  store_.GetCustomer(s.ticket.customer_id));
+              // Without an address nobody can be asked: the ticket still closes in time.
+              const std::string to = customer.emails.empty() ? "" : customer.emails.front();
+              return domain::AskFollowUp(s, to, link + "&answer=yes", link + "&answer=no", now);
+            },
+            &stats.asked);
+      }
+    }
+    for (storage::TicketId id : followups->close) {
+      apply(
+          id, [&](const domain::TicketState& s) { return domain::CloseResolved(s, now); },
+          &stats.closed);
     }
   }
   return stats;

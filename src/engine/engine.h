@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "common/clock.h"
@@ -17,6 +18,12 @@ struct EngineOptions {
   // (low, normal, high, urgent): before any SLA breach.
   std::array<int64_t, 4> silence_after_ms = {72 * 3600 * 1000LL, 24 * 3600 * 1000LL,
                                              4 * 3600 * 1000LL, 1 * 3600 * 1000LL};
+  // "Did it stay solved?": ask this long after a ticket is resolved solved or workaround, and
+  // close it this long after asking (or after resolving with another outcome).
+  int64_t followup_after_ms = 3 * 24 * 3600 * 1000LL;
+  int64_t close_after_ms = 7 * 24 * 3600 * 1000LL;
+  // Where the customer's answer links point: "https://help.example.com".
+  std::string public_url = "http://127.0.0.1:8080";
   int64_t poll_ms = 1000;  // Between passes.
   int batch = 500;         // Items acted on per kind per pass.
 };
@@ -26,6 +33,8 @@ struct PassStats {
   int reminded = 0;  // Promises whose owner was reminded.
   int broken = 0;    // Promises marked broken.
   int silent = 0;    // Tickets whose customer waited too long, raised.
+  int asked = 0;     // Customers asked whether it stayed solved.
+  int closed = 0;    // Resolved tickets closed.
   int failed = 0;    // Items that could not be acted on (retried next pass).
 };
 

@@ -39,6 +39,8 @@ void Api::AddRoutes() {
   AddPublic("GET", v1 + "/openapi.json", &Api::OpenApi);
   AddPublic("POST", v1 + "/auth/login", &Api::LogIn);
   AddPublic("POST", v1 + "/auth/logout", &Api::LogOut);
+  AddPublic("GET", v1 + "/followup", &Api::FollowUpPage);
+  AddPublic("POST", v1 + "/followup", &Api::FollowUpAnswer);
   Add("GET", v1 + "/auth/me", &Api::Me);
 
   Add("GET", v1 + "/tickets", &Api::ListTickets);

@@ -83,6 +83,10 @@ class Api {
   Result<Response> ListPromises(const Call& c);
   Result<Response> ChangePromise(const Call& c, bool renegotiate);
   Result<Response> FollowThroughStats(const Call& c);
+  // "Did it stay solved?": the page behind the emailed links, and the answer it posts. Public:
+  // the signed token in the link is the only credential.
+  Result<Response> FollowUpPage(const Call& c);
+  Result<Response> FollowUpAnswer(const Call& c);
 
   // Mail (api_mail.cc).
   Result<Response> IngestMail(const Call& c);

@@ -1,7 +1,9 @@
 // Follow-through endpoints of the API: promises and the figures of how they went.
 #include <boost/json.hpp>
 
+#include "common/text.h"
 #include "domain/follow_through.h"
+#include "engine/followup_links.h"
 #include "http/api.h"
 #include "http/json_body.h"
 #include "http/render.h"
@@ -161,6 +163,110 @@ Result<Response> Api::FollowThroughStats(const Call& c) {
                                    {"promises", Counts(overall)},
                                    {"agents", std::move(agent_rows)},
                                    {"teams", std::move(team_rows)}});
+}
+
+namespace {
+
+// A small page for a customer who clicked a link in an email: no script, nothing remote.
+Response HtmlPage(int status, std::string_view title, std::string_view body_html) {
+  Response r;
+  r.status = status;
+  r.SetHeader("Content-Type", "text/html; charset=utf-8");
+  r.SetHeader("Content-Security-Policy",
+              "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+              "frame-ancestors 'none'; base-uri 'none'");
+  r.SetHeader("X-Content-Type-Options", "nosniff");
+  r.SetHeader("Referrer-Policy", "no-referrer");
+  r.SetHeader("Cache-Control", "no-store");
+  std::string html =
+      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+      "content=\"width=device-width, initial-scale=1\"><title>";
+  AppendHtmlEscaped(html, title);
+  html +=
+      "</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:3rem auto;"
+      "padding:0 1rem;color:#1d2733}button{font:inherit;padding:.6rem 1rem;margin:.25rem .5rem "
+      ".25rem 0;border-radius:6px;border:1px solid #1f4e79;background:#1f4e79;color:#fff}"
+      "button.no{background:#fff;color:#1f4e79}</style></head><body><h1>";
+  AppendHtmlEscaped(html, title);
+  html += "</h1>";
+  html += body_html;
+  html += "</body></html>";
+  r.body = std::move(html);
+  return r;
+}
+
+std::string Escaped(std::string_view text) {
+  std::string out;
+  AppendHtmlEscaped(out, text);
+  return out;
+}
+
+}  // namespace
+
+Result<Response> Api::FollowUpPage(const Call& c) {
+  SF_RETURN_IF_ERROR(c.query.OnlyAllowed({"token", "answer"}));
+  const std::string token = c.query.Get("token").value_or("");
+  const std::string answer = c.query.Get("answer").value_or("");
+  SF_ASSIGN_OR_RETURN(std::string key, store_.Secret("followup_links"));
+  auto parsed = engine::ParseFollowUpToken(key, token);
+  if (!parsed.ok()) {
+    return HtmlPage(404, "This link is not valid",
+                    "<p>Perhaps it was copied only in part. Reply to our last email instead.</p>");
+  }
+  SF_ASSIGN_OR_RETURN(TicketState s, store_.GetTicket(parsed->ticket_id));
+  const std::string title = "#" + std::to_string(s.ticket.number) + " " + s.ticket.subject;
+  if (s.ticket.followup_asked_at != parsed->asked_at ||
+      s.ticket.status != TicketStatus::kResolved) {
+    return HtmlPage(200, title, "<p>Thank you: we already have your answer.</p>");
+  }
+  // The link only shows the question: the answer is a POST, so mail scanners that open links
+  // cannot answer for the customer.
+  std::string body =
+      "<p>Did it stay solved?</p><form method=\"post\" action=\"/api/v1/followup\">"
+      "<input type=\"hidden\" name=\"token\" value=\"" +
+      Escaped(token) + "\">";
+  if (answer != "no") {
+    body += "<button name=\"answer\" value=\"yes\">Yes, it stayed solved</button>";
+  }
+  if (answer != "yes") {
+    body += "<button class=\"no\" name=\"answer\" value=\"no\">No, it came back</button>";
+  }
+  body += "</form>";
+  return HtmlPage(200, title, body);
+}
+
+Result<Response> Api::FollowUpAnswer(const Call& c) {
+  SF_ASSIGN_OR_RETURN(QueryParams form, QueryParams::Parse(c.req.body));
+  SF_RETURN_IF_ERROR(form.OnlyAllowed({"token", "answer"}));
+  const std::string answer = form.Get("answer").value_or("");
+  if (answer != "yes" && answer != "no") {
+    return Status::InvalidArgument("answer", "must be yes or no");
+  }
+  SF_ASSIGN_OR_RETURN(std::string key, store_.Secret("followup_links"));
+  auto parsed = engine::ParseFollowUpToken(key, form.Get("token").value_or(""));
+  if (!parsed.ok()) {
+    return HtmlPage(404, "This link is not valid",
+                    "<p>Perhaps it was copied only in part. Reply to our last email instead.</p>");
+  }
+  const Timestamp now = clock_.Now();
+  auto w = store_.ModifyTicket(parsed->ticket_id, [&](const TicketState& s) -> Result<Change> {
+    if (s.ticket.followup_asked_at != parsed->asked_at) {
+      return Status::Conflict("this question was already answered");
+    }
+    return AnswerFollowUp(s, answer == "yes", now);
+  });
+  if (!w.ok() && w.status().code() == StatusCode::kConflict) {
+    return HtmlPage(200, "Thank you", "<p>We already have your answer.</p>");
+  }
+  SF_RETURN_IF_ERROR(w.status());
+  const std::string number = "#" + std::to_string(w->state.ticket.number);
+  if (answer == "yes") {
+    return HtmlPage(200, "Thank you",
+                    "<p>We are glad it stayed solved. " + number + " is now closed.</p>");
+  }
+  return HtmlPage(
+      200, "Thank you for telling us",
+      "<p>" + number + " is open again, at the top of our queue. We will write to you.</p>");
 }
 
 }  // namespace steadfast::http

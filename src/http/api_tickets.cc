@@ -437,7 +437,10 @@ Result<Response> Api::ResolveTicket(const Call& c) {
   SF_ASSIGN_OR_RETURN(auto alternatives, f.StringArray("alternatives"));
   in.alternatives = alternatives.value_or(std::vector<std::string>{});
   SF_ASSIGN_OR_RETURN(in.duplicate_of, f.Int("duplicate_of"));
-  SF_RETURN_IF_ERROR(LoadAuthorized(c, c.path.id(), Action::kResolve).status());
+  SF_ASSIGN_OR_RETURN(TicketState current, LoadAuthorized(c, c.path.id(), Action::kResolve));
+  // The customer is told the outcome by email, at the address they use first.
+  SF_ASSIGN_OR_RETURN(Customer customer, store_.GetCustomer(current.ticket.customer_id));
+  if (!customer.emails.empty()) in.notify_email = customer.emails.front();
   if (in.duplicate_of) {
     auto other = LoadAuthorized(c, *in.duplicate_of, Action::kViewTicket);
     if (!other.ok()) {

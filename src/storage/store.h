@@ -273,6 +273,17 @@ class Store {
   // silence was not raised yet, longest wait first.
   virtual Result<std::vector<TicketId>> SilentTickets(domain::Priority priority,
                                                       Timestamp waiting_before, int limit) = 0;
+  // Resolved tickets due for the follow-up: `ask`, resolved solved or workaround at or before
+  // `ask_before` and not asked yet; `close`, asked at or before `close_before`, or resolved with
+  // another outcome at or before it. Oldest first.
+  struct FollowUpsDue {
+    std::vector<TicketId> ask;
+    std::vector<TicketId> close;
+  };
+  virtual Result<FollowUpsDue> DueFollowUps(Timestamp ask_before, Timestamp close_before,
+                                            int limit) = 0;
+  // A random secret (hex) kept under `name`, made on first use; the same on every node.
+  virtual Result<std::string> Secret(std::string_view name) = 0;
   // Per owner, the promises made at or after `since`.
   virtual Result<std::map<domain::AgentId, PromiseCounts>> CountPromises(Timestamp since) = 0;
 

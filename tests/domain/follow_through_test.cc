@@ -211,6 +211,89 @@ TEST(Chases, ACustomerChaseIsCountedOnTheTicketWithAnEvent) {
   EXPECT_FALSE(n->messages[0].chase);
 }
 
+TicketState Resolved(Outcome outcome) {
+  TicketState s = Open();
+  s.ticket.number = 1007;
+  s.ticket.subject = "Refund";
+  ResolutionInput in;
+  in.outcome = outcome;
+  in.statement = outcome == Outcome::kCannotDo ? "Refunds after 90 days are not possible." : "";
+  in.notify_email = "pat@example.com";
+  auto c = Resolve(s, Owner(), in, kNow);
+  EXPECT_TRUE(c.ok()) << c.status().ToString();
+  s.ticket = c->after;
+  return s;
+}
+
+TEST(FollowUp, ResolvingTellsTheCustomerTheOutcomeByEmail) {
+  TicketState s = Open();
+  s.ticket.number = 1007;
+  s.ticket.subject = "Refund";
+  ResolutionInput in;
+  in.outcome = Outcome::kCannotDo;
+  in.statement = "Refunds after 90 days are not possible.";
+  in.alternatives = {"Store credit"};
+  in.notify_email = "pat@example.com";
+  auto c = Resolve(s, Owner(), in, kNow);
+  ASSERT_TRUE(c.ok());
+  ASSERT_EQ(c->messages.size(), 1u);
+  EXPECT_EQ(c->messages[0].kind, MessageKind::kSystem);
+  EXPECT_EQ(c->messages[0].auto_email_to, "pat@example.com");
+  EXPECT_THAT(c->messages[0].body, ::testing::HasSubstr("We cannot do what you asked in #1007"));
+  EXPECT_THAT(c->messages[0].body, ::testing::HasSubstr("Refunds after 90 days"));
+  EXPECT_THAT(c->messages[0].body, ::testing::HasSubstr("- Store credit"));
+}
+
+TEST(FollowUp, ASolvedTicketIsAskedOnceWithTwoLinks) {
+  const TicketState s = Resolved(Outcome::kSolved);
+  auto c = AskFollowUp(s, "pat@example.com", "https://h/yes", "https://h/no", kNow);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->after.followup_asked_at, kNow);
+  ASSERT_EQ(c->messages.size(), 1u);
+  EXPECT_EQ(c->messages[0].auto_email_to, "pat@example.com");
+  EXPECT_THAT(c->messages[0].body, ::testing::HasSubstr("https://h/yes"));
+  EXPECT_THAT(c->messages[0].body, ::testing::HasSubstr("https://h/no"));
+  TicketState asked = s;
+  asked.ticket = c->after;
+  EXPECT_TRUE(AskFollowUp(asked, "pat@example.com", "y", "n", kNow)->events.empty());  // Once.
+  // cannot_do asks nothing: the statement is what the customer keeps.
+  EXPECT_TRUE(
+      AskFollowUp(Resolved(Outcome::kCannotDo), "pat@example.com", "y", "n", kNow)->events.empty());
+}
+
+TEST(FollowUp, NoReopensToTheSameOwnerAtTopPriorityAndYesCloses) {
+  TicketState s = Resolved(Outcome::kWorkaround);
+  s.ticket = AskFollowUp(s, "pat@example.com", "y", "n", kNow)->after;
+
+  auto no = AnswerFollowUp(s, false, kNow);
+  ASSERT_TRUE(no.ok());
+  EXPECT_EQ(no->after.status, TicketStatus::kOpen);
+  EXPECT_EQ(no->after.owner_id, kOwnerId);
+  EXPECT_EQ(no->after.priority, Priority::kUrgent);
+  EXPECT_FALSE(no->after.resolution.has_value());
+  EXPECT_EQ(no->after.waiting_since, kNow);
+  EXPECT_EQ(no->events.back().type, "followup_came_back");
+
+  auto yes = AnswerFollowUp(s, true, kNow);
+  ASSERT_TRUE(yes.ok());
+  EXPECT_EQ(yes->after.status, TicketStatus::kClosed);
+
+  // Not asked (or answered already): nothing to answer.
+  EXPECT_EQ(AnswerFollowUp(Resolved(Outcome::kSolved), true, kNow).status().code(),
+            StatusCode::kConflict);
+  TicketState reopened = s;
+  reopened.ticket = no->after;
+  EXPECT_EQ(AnswerFollowUp(reopened, true, kNow).status().code(), StatusCode::kConflict);
+}
+
+TEST(FollowUp, CloseResolvedClosesOnlyResolvedTickets) {
+  auto c = CloseResolved(Resolved(Outcome::kCannotDo), kNow);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->after.status, TicketStatus::kClosed);
+  EXPECT_EQ(c->events.back().type, "closed_after_outcome");
+  EXPECT_TRUE(CloseResolved(Open(), kNow)->events.empty());
+}
+
 TEST(Silence, ALongWaitIsRaisedOncePerWait) {
   TicketState s = Open();
   s.ticket.waiting_since = Timestamp{kNow.millis - 25 * kHour};

@@ -130,5 +130,79 @@ class FollowThroughTest(unittest.TestCase):
         self.assertIsNotNone(ticket["waiting_since"])
 
 
+class FollowUpTest(unittest.TestCase):
+    """ "Did it stay solved?" asked a second after solving (the setting), answered by the links."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = harness.Server(env={"STEADFAST_FOLLOWUP_AFTER_SECONDS": "1"}).start()
+        cls.api = cls.server.client(cls.server.token(agent=harness.ADMIN_EMAIL))
+        cls.anon = cls.server.client()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.api.close()
+        cls.anon.close()
+        cls.server.cleanup()
+
+    def solved_and_asked(self, email):
+        r = self.api.post(V1 + "/tickets", {"subject": "Wifi drops", "body": "Every hour.",
+                                            "customer": {"email": email}})
+        t = r.json()["ticket"]
+        self.assertEqual(self.api.post(V1 + "/tickets/%d/messages" % t["id"],
+                                       {"kind": "reply", "body": "New router firmware."}).status,
+                         201)
+        r = self.api.post(V1 + "/tickets/%d/resolve" % t["id"], {"outcome": "solved"})
+        self.assertEqual(r.status, 200, r)
+        deadline = time.time() + 30
+        while True:
+            msgs = self.api.get(V1 + "/tickets/%d/messages" % t["id"]).json()["items"]
+            asked = [m for m in msgs if "stay solved?" in m["body"]]
+            if asked:
+                break
+            self.assertLess(time.time(), deadline, "the customer was never asked")
+            time.sleep(0.2)
+        # The customer was told the outcome before being asked.
+        self.assertTrue(any("as solved" in m["body"] for m in msgs if m["kind"] == "system"))
+        links = [w for w in asked[0]["body"].split() if "/api/v1/followup?" in w]
+        self.assertEqual(len(links), 2, asked[0]["body"])
+        return t, {w.rsplit("answer=", 1)[1]: w[w.index("/api/v1/"):] for w in links}
+
+    def answer(self, link, answer):
+        token = link.split("token=", 1)[1].split("&", 1)[0]
+        return self.anon.request("POST", V1 + "/followup",
+                                 raw=("token=%s&answer=%s" % (token, answer)).encode(),
+                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+    def test_no_reopens_it_to_the_same_owner_at_top_priority(self):
+        t, links = self.solved_and_asked("sam@followup.example")
+        page = self.anon.get(links["no"])
+        self.assertEqual(page.status, 200)
+        self.assertIn(b"No, it came back", page.body)
+        self.assertNotIn(b"Yes, it stayed solved", page.body)
+        self.assertNotIn(b"<script", page.body)
+        r = self.answer(links["no"], "no")
+        self.assertEqual(r.status, 200, r)
+        after = self.api.get(V1 + "/tickets/%d" % t["id"]).json()
+        self.assertEqual(after["status"], "open")
+        self.assertEqual(after["priority"], "urgent")
+        me = self.api.get(V1 + "/auth/me").json()["agent"]["id"]
+        self.assertEqual(after["owner"], me)  # The agent who solved it has it back.
+        # The same link again: answered already, nothing changes.
+        self.assertIn(b"already", self.answer(links["yes"], "yes").body)
+        self.assertEqual(self.api.get(V1 + "/tickets/%d" % t["id"]).json()["status"], "open")
+
+    def test_yes_closes_it_and_a_forged_link_does_nothing(self):
+        t, links = self.solved_and_asked("tia@followup.example")
+        token = links["yes"].split("token=", 1)[1].split("&", 1)[0]
+        forged = token[:-1] + ("0" if token[-1] != "0" else "1")
+        r = self.anon.request("POST", V1 + "/followup", raw=("token=%s&answer=no" % forged).encode(),
+                              headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(r.status, 404)
+        self.assertEqual(self.anon.get(V1 + "/followup?token=" + forged).status, 404)
+        self.assertEqual(self.answer(links["yes"], "yes").status, 200)
+        self.assertEqual(self.api.get(V1 + "/tickets/%d" % t["id"]).json()["status"], "closed")
+
+
 if __name__ == "__main__":
     harness.main()

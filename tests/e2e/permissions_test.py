@@ -368,6 +368,11 @@ class PermissionMatrixTest(unittest.TestCase):
                                      "Is anyone there?\r\n" % unique("mail")).encode(),
                              "content_type": "message/rfc822"},
                 expect(201, 403, 403, 403, 403, 403, 403, 403)),
+            # "Did it stay solved?": public pages; a token that is not ours is 404 for anyone.
+            Row("GET", V1 + "/followup", fixed(query="token=1.2.abc"), everyone(404)),
+            Row("POST", V1 + "/followup", fixed(raw=b"token=1.2.abc&answer=yes",
+                                                 content_type="application/x-www-form-urlencoded"),
+                everyone(404)),
             # Follow-through: promise lists and figures for agents; changing a promise for its
             # maker, the ticket's owner or a lead.
             Row("GET", V1 + "/promises", fixed(query="owner=me"),

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "domain/ticket_rules.h"
+#include "engine/followup_links.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "testing/fake_clock.h"
 #include "testing/test_util.h"
@@ -145,6 +146,71 @@ TEST_F(EngineTest, UrgentTicketsAreRaisedSooner) {
   ASSERT_TRUE(w.ok()) << w.status().ToString();
   clock_.Advance(61min);
   EXPECT_EQ(engine_->RunOnce().silent, 1);
+}
+
+TEST_F(EngineTest, ASolvedTicketIsAskedAfterThreeDaysAndClosedAWeekLaterWithoutAnAnswer) {
+  auto resolve = [&](domain::Outcome outcome) {
+    auto w = store_->ModifyTicket(ticket_, [&](const domain::TicketState& s) {
+      domain::ResolutionInput in;
+      in.outcome = outcome;
+      in.statement = "It cannot be done.";
+      in.notify_email = "pat@example.com";
+      return domain::Resolve(s, domain::Principal::ForAgent(bo_), in, clock_.Now());
+    });
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+  };
+  resolve(domain::Outcome::kSolved);
+  clock_.Advance(71h);
+  EXPECT_EQ(engine_->RunOnce().asked, 0);
+  clock_.Advance(2h);
+  EXPECT_EQ(engine_->RunOnce().asked, 1);
+  EXPECT_EQ(engine_->RunOnce().asked, 0);  // Once.
+  const domain::Ticket asked = store_->GetTicket(ticket_).value().ticket;
+  ASSERT_TRUE(asked.followup_asked_at.has_value());
+  // The question went out by email with a link that carries a token for this very question.
+  const auto messages = store_->ListMessages(ticket_, false).value();
+  const std::string token = MakeFollowUpToken(store_->Secret("followup_links").value(), ticket_,
+                                              *asked.followup_asked_at);
+  EXPECT_NE(messages.back().body.find("followup?token=" + token + "&answer=no"), std::string::npos)
+      << messages.back().body;
+  EXPECT_EQ(store_->CountAutomaticMail(ticket_, "pat@example.com", Timestamp{0})->to_ticket, 2);
+
+  clock_.Advance(7 * 24h);
+  EXPECT_EQ(engine_->RunOnce().closed, 1);
+  EXPECT_EQ(store_->GetTicket(ticket_).value().ticket.status, domain::TicketStatus::kClosed);
+}
+
+TEST_F(EngineTest, CannotDoIsClosedWithoutTheQuestion) {
+  auto w = store_->ModifyTicket(ticket_, [&](const domain::TicketState& s) {
+    domain::ResolutionInput in;
+    in.outcome = domain::Outcome::kCannotDo;
+    in.statement = "We do not ship to the moon.";
+    return domain::Resolve(s, domain::Principal::ForAgent(bo_), in, clock_.Now());
+  });
+  ASSERT_TRUE(w.ok());
+  clock_.Advance(4 * 24h);
+  EXPECT_EQ(engine_->RunOnce().asked, 0);
+  clock_.Advance(4 * 24h);
+  const PassStats pass = engine_->RunOnce();
+  EXPECT_EQ(pass.closed, 1);
+  EXPECT_EQ(pass.asked, 0);
+}
+
+TEST(FollowUpLinks, OnlyOurOwnSignatureOpensAQuestion) {
+  const Timestamp at{1'893'456'000'000};
+  const std::string token = MakeFollowUpToken("key-1", 42, at);
+  auto parsed = ParseFollowUpToken("key-1", token);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->ticket_id, 42);
+  EXPECT_EQ(parsed->asked_at, at);
+  EXPECT_FALSE(ParseFollowUpToken("key-2", token).ok());  // Another server's key.
+  std::string forged = token;
+  forged[0] = '4';
+  forged[1] = '3';
+  EXPECT_FALSE(ParseFollowUpToken("key-1", forged).ok());  // Another ticket.
+  for (std::string_view bad : {"", "42", "42.1", "42..", "x.y.z", "-1.5.aa", "42.1893456000000."}) {
+    EXPECT_EQ(ParseFollowUpToken("key-1", bad).status().code(), StatusCode::kNotFound) << bad;
+  }
 }
 
 }  // namespace

@@ -813,7 +813,7 @@ TEST_P(StoreContract, MutationThatFailsWritesNothing) {
   EXPECT_EQ(Code(refused.status()), "Conflict");
   EXPECT_EQ(Get(id).version, closed.version);
   EXPECT_EQ(Must(store().ListEvents(id)).size(), events);
-  EXPECT_EQ(Must(store().ListMessages(id, true)).size(), 1u);
+  EXPECT_EQ(Must(store().ListMessages(id, true)).size(), 2u);  // The first, the outcome notice.
 }
 
 TEST_P(StoreContract, ChangeWithoutEventsWritesNothing) {
@@ -1392,8 +1392,11 @@ TEST_P(StoreContract, DataSurvivesReopening) {
   EXPECT_EQ(t.resolution->outcome, Outcome::kWorkaround);
   EXPECT_EQ(t.resolution->statement, "Use the old form");
   const std::vector<Message> messages = Must(store().ListMessages(id, true));
-  EXPECT_THAT(Bodies(messages), ElementsAre("Write me to disk", "Saved"));
-  ASSERT_EQ(messages.size(), 2u);
+  ASSERT_EQ(messages.size(), 3u);
+  EXPECT_EQ(messages[0].body, "Write me to disk");
+  EXPECT_EQ(messages[1].body, "Saved");
+  EXPECT_EQ(messages[2].kind, MessageKind::kSystem);  // The customer is told the outcome.
+  EXPECT_THAT(messages[2].body, ::testing::HasSubstr("Use the old form"));
   ASSERT_EQ(messages[1].attachments.size(), 1u);
   EXPECT_EQ(Must(store().ReadBlob(messages[1].attachments[0].sha256)), std::string("x\0y", 3));
   EXPECT_THAT(Types(Must(store().ListEvents(id))),

@@ -1,5 +1,6 @@
 // Follow-through in SqliteStore: promise rows (written with ticket changes) and the queries the
 // API and the engine run over promises and waiting customers.
+#include "common/crypto.h"
 #include "storage/sqlite/rows.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -152,6 +153,57 @@ Result<std::vector<TicketId>> SqliteStore::SilentTickets(domain::Priority priori
   while (st.Step()) out.push_back(st.Int(0));
   SF_RETURN_IF_ERROR(st.status());
   return out;
+}
+
+Result<Store::FollowUpsDue> SqliteStore::DueFollowUps(Timestamp ask_before, Timestamp close_before,
+                                                      int limit) {
+  auto conn = Read();
+  FollowUpsDue due;
+  {
+    Statement st = conn->Prepare(
+        "SELECT id FROM tickets WHERE status = 'resolved' AND resolved_at <= ?"
+        " AND followup_asked_at IS NULL AND outcome IN ('solved', 'workaround')"
+        " ORDER BY resolved_at LIMIT ?");
+    st.Bind(1, ask_before.millis).Bind(2, int64_t{limit});
+    while (st.Step()) due.ask.push_back(st.Int(0));
+    SF_RETURN_IF_ERROR(st.status());
+  }
+  {
+    Statement st = conn->Prepare(
+        "SELECT id FROM (SELECT id, followup_asked_at AS at FROM tickets"
+        "   WHERE status = 'resolved' AND followup_asked_at IS NOT NULL AND followup_asked_at <= ?1"
+        " UNION ALL SELECT id, resolved_at AS at FROM tickets"
+        "   WHERE status = 'resolved' AND resolved_at <= ?1"
+        "   AND outcome NOT IN ('solved', 'workaround'))"
+        " ORDER BY at LIMIT ?2");
+    st.Bind(1, close_before.millis).Bind(2, int64_t{limit});
+    while (st.Step()) due.close.push_back(st.Int(0));
+    SF_RETURN_IF_ERROR(st.status());
+  }
+  return due;
+}
+
+Result<std::string> SqliteStore::Secret(std::string_view name) {
+  {
+    auto conn = Read();
+    Statement st = conn->Prepare("SELECT value FROM secrets WHERE name = ?");
+    st.Bind(1, name);
+    if (st.Step()) return st.Text(0);
+    SF_RETURN_IF_ERROR(st.status());
+  }
+  const std::string fresh = RandomToken(32);
+  SF_RETURN_IF_ERROR(writer_->Run([&](Connection& c) -> Status {
+    return c.Prepare("INSERT OR IGNORE INTO secrets(name, value) VALUES(?, ?)")
+        .Bind(1, name)
+        .Bind(2, fresh)
+        .Run();
+  }));
+  auto conn = Read();
+  Statement st = conn->Prepare("SELECT value FROM secrets WHERE name = ?");
+  st.Bind(1, name);
+  if (st.Step()) return st.Text(0);
+  SF_RETURN_IF_ERROR(st.status());
+  return Status::Internal("secret " + std::string(name) + " was not kept");
 }
 
 }  // namespace steadfast::storage::sqlite

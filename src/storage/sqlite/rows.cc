@@ -13,7 +13,7 @@ using namespace domain;  // NOLINT: row mapping names most domain types.
 const char kTicketColumns[] =
     "id, number, subject, customer_id, company_id, owner_id, team_id, status, priority, tags, "
     "channel, created_at, updated_at, version, outcome, statement, alternatives, duplicate_of, "
-    "resolved_by, resolved_at, waiting_since, silence_raised_at, chases";
+    "resolved_by, resolved_at, waiting_since, silence_raised_at, chases, followup_asked_at";
 
 namespace {
 
@@ -111,7 +111,9 @@ Status BindTicket(Statement& st, const Ticket& t) {
   if (t.waiting_since) waiting = t.waiting_since->millis;
   std::optional<int64_t> raised;
   if (t.silence_raised_at) raised = t.silence_raised_at->millis;
-  st.Bind(21, waiting).Bind(22, raised).Bind(23, int64_t{t.chases});
+  std::optional<int64_t> asked;
+  if (t.followup_asked_at) asked = t.followup_asked_at->millis;
+  st.Bind(21, waiting).Bind(22, raised).Bind(23, int64_t{t.chases}).Bind(24, asked);
   return Status::Ok();
 }
 
@@ -193,6 +195,7 @@ Ticket ReadTicket(const Statement& st, int c) {
   if (auto at = st.OptInt(c + 20)) t.waiting_since = Timestamp{*at};
   if (auto at = st.OptInt(c + 21)) t.silence_raised_at = Timestamp{*at};
   t.chases = static_cast<int>(st.Int(c + 22));
+  if (auto at = st.OptInt(c + 23)) t.followup_asked_at = Timestamp{*at};
   return t;
 }
 
@@ -350,7 +353,7 @@ Status InsertTicket(Connection& conn, Ticket& t, const std::string& customer_sea
   t.id = st.Int(0);
   t.number = t.id;
   Statement ins = conn.Prepare(std::string("INSERT INTO tickets(") + kTicketColumns +
-                               ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                               ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   SF_RETURN_IF_ERROR(BindTicket(ins, t));
   SF_RETURN_IF_ERROR(ins.Run());
   conn.DeferIndexWrite("INSERT INTO ticket_search(rowid, subject, customer) VALUES(?1, ?2, ?3)",
@@ -379,9 +382,9 @@ Result<TicketWrite> WriteChange(Connection& conn, Change change,
         "status = ?8, priority = ?9, tags = ?10, updated_at = ?13, version = ?14, "
         "outcome = ?15, statement = ?16, alternatives = ?17, duplicate_of = ?18, "
         "resolved_by = ?19, resolved_at = ?20, waiting_since = ?21, silence_raised_at = ?22, "
-        "chases = ?23 WHERE id = ?1 AND version = ?24");
+        "chases = ?23, followup_asked_at = ?24 WHERE id = ?1 AND version = ?25");
     SF_RETURN_IF_ERROR(BindTicket(up, t));
-    up.Bind(24, before.version);
+    up.Bind(25, before.version);
     SF_RETURN_IF_ERROR(up.Run());
     if (conn.Changes() != 1) return Status::Conflict("ticket was changed concurrently");
     if (before.subject != t.subject) {

@@ -246,6 +246,15 @@ CREATE INDEX tickets_waiting ON tickets(priority, waiting_since)
 ALTER TABLE messages ADD COLUMN chase INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE tickets ADD COLUMN chases INTEGER NOT NULL DEFAULT 0;
 )sql",
+      // 11: "did it stay solved?". The engine finds resolved tickets to ask, and asked or told
+      // ones to close, by time; the links in the question are signed with a key kept here.
+      R"sql(
+ALTER TABLE tickets ADD COLUMN followup_asked_at INTEGER;
+CREATE INDEX tickets_resolved ON tickets(resolved_at) WHERE status = 'resolved';
+CREATE INDEX tickets_followup ON tickets(followup_asked_at)
+  WHERE status = 'resolved' AND followup_asked_at IS NOT NULL;
+CREATE TABLE secrets(name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+)sql",
   };
   return kMigrations;
 }

@@ -81,6 +81,9 @@ class SqliteStore final : public Store {
   Result<std::vector<DuePromise>> DuePromises(Timestamp due_before, bool unreminded_only,
                                               int limit) override;
   Result<std::map<domain::AgentId, PromiseCounts>> CountPromises(Timestamp since) override;
+  Result<FollowUpsDue> DueFollowUps(Timestamp ask_before, Timestamp close_before,
+                                    int limit) override;
+  Result<std::string> Secret(std::string_view name) override;
   Result<std::vector<TicketId>> SilentTickets(domain::Priority priority, Timestamp waiting_before,
                                               int limit) override;
   Result<domain::Attachment> GetAttachment(domain::AttachmentId id) override;
