@@ -155,12 +155,16 @@ Result<Response> Api::LogOut(const Call& c) {
 }
 
 Result<Response> Api::Me(const Call& c) {
+  SF_ASSIGN_OR_RETURN(auto csrf, auth_.SessionCsrfToken(c.req));
+  const json::value csrf_token = csrf ? json::value(*csrf) : json::value(nullptr);
   if (c.who->is_agent()) {
     SF_ASSIGN_OR_RETURN(domain::Agent a, store_.GetAgent(c.who->id));
-    return JsonResponse(json::object{{"kind", "agent"}, {"agent", RenderAgent(a)}});
+    return JsonResponse(
+        json::object{{"kind", "agent"}, {"agent", RenderAgent(a)}, {"csrf_token", csrf_token}});
   }
   SF_ASSIGN_OR_RETURN(domain::Customer cu, store_.GetCustomer(c.who->id));
-  return JsonResponse(json::object{{"kind", "customer"}, {"customer", RenderCustomer(cu)}});
+  return JsonResponse(json::object{
+      {"kind", "customer"}, {"customer", RenderCustomer(cu)}, {"csrf_token", csrf_token}});
 }
 
 Result<domain::TicketState> Api::LoadAuthorized(const Call& c, domain::TicketId id,

@@ -102,6 +102,15 @@ Result<Principal> Authenticator::PrincipalFor(Actor::Kind kind, int64_t id) {
   return Principal::ForCustomer(customer, shares);
 }
 
+Result<std::optional<std::string>> Authenticator::SessionCsrfToken(const Request& req) {
+  if (!req.Header("authorization").empty()) return std::optional<std::string>();
+  const std::string_view token = CookieValue(req.Header("cookie"), kSessionCookie);
+  if (token.empty()) return std::optional<std::string>();
+  SF_ASSIGN_OR_RETURN(auto cred, store_.FindCredential(Sha256Hex(token)));
+  if (cred.csrf_token.empty()) return std::optional<std::string>();
+  return std::optional<std::string>(cred.csrf_token);
+}
+
 Result<Principal> Authenticator::Authenticate(const Request& req) {
   std::string_view token;
   bool from_cookie = false;

@@ -49,6 +49,10 @@ class Authenticator {
   // unsafe method, PermissionDenied unless X-CSRF-Token matches the session's.
   Result<domain::Principal> Authenticate(const Request& req);
 
+  // The CSRF token of the request's session cookie (a page reloaded in the browser gets it back
+  // this way); nullopt for a request authenticated otherwise. REQUIRES: Authenticate(req) passed.
+  Result<std::optional<std::string>> SessionCsrfToken(const Request& req);
+
   // Creates an API token for an agent or customer; returns the secret, which is not stored.
   Result<std::string> CreateApiToken(domain::Actor::Kind kind, int64_t id, std::string label);
 

@@ -178,6 +178,9 @@ class AuthTest(ApiTestCase):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json()["kind"], "agent")
         self.assertEqual(r.json()["agent"]["email"], harness.ADMIN_EMAIL)
+        # A reloaded page gets the session's CSRF token back; an API token has none.
+        self.assertEqual(r.json()["csrf_token"], body["csrf_token"])
+        self.assertIsNone(self.admin.get(V1 + "/auth/me").json()["csrf_token"])
 
         before = self.admin.get(V1 + "/tickets").json()["items"]
         payload = {"subject": "Via the browser", "body": "Hello",
@@ -1035,7 +1038,7 @@ class PeopleTest(ApiTestCase):
         self.assertProblem(xena.patch(url, {"version": 2, "name": "Me"}), 403)
         self.assertProblem(xena.get(V1 + "/customers"), 403)
         r = xena.get(V1 + "/auth/me")
-        self.assertEqual(r.json(), {"kind": "customer", "customer": c2})
+        self.assertEqual(r.json(), {"kind": "customer", "customer": c2, "csrf_token": None})
 
 
 if __name__ == "__main__":

@@ -153,8 +153,12 @@ export class Api {
     }
   }
 
-  me(): Promise<Me> {
-    return this.request<Me>("GET", "/auth/me");
+  async me(): Promise<Me> {
+    const r = await this.request<Me>("GET", "/auth/me");
+    // The server hands a signed-in session its CSRF token back, so a reload never needs a new
+    // sign-in even when the stored copy is gone.
+    if (typeof r.csrf_token === "string") this.setCsrf(r.csrf_token);
+    return r;
   }
 
   setCsrf(token: string | null): void {

@@ -159,7 +159,9 @@ export interface LoginResult {
   csrf_token: string;
 }
 
-export type Me = { kind: "agent"; agent: Agent } | { kind: "customer"; customer: Customer };
+export type Me = ({ kind: "agent"; agent: Agent } | { kind: "customer"; customer: Customer }) & {
+  csrf_token?: string | null; // The session's token; null for API tokens.
+};
 
 export interface TicketQuery {
   status?: TicketStatus;
