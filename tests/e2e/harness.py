@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -193,3 +194,10 @@ def multipart(fields=(), files=()):
         out += b"\r\n" + data + b"\r\n"
     out += b"--" + boundary.encode() + b"--\r\n"
     return "multipart/form-data; boundary=" + boundary, bytes(out)
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

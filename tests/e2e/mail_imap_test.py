@@ -38,12 +38,6 @@ OPENAPI = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "
                        "openapi.json")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_for(what, predicate, seconds=60, detail=lambda: ""):
     """Polls `predicate` until it returns something true; fails with `what` at the deadline."""
     deadline = time.monotonic() + seconds
@@ -63,8 +57,8 @@ class Dovecot:
         self.root = root
         self.users = users
         self.tls = tls
-        self.port = free_port()
-        self.tls_port = free_port() if tls else 0
+        self.port = harness.free_port()
+        self.tls_port = harness.free_port() if tls else 0
         self.proc = None
         if os.geteuid() == 0:
             self.run_as = pwd.getpwnam("nobody")
@@ -436,7 +430,7 @@ class MailImapTest(unittest.TestCase):
         self.addCleanup(silent.close)
         config = (mailbox("silent", "imap://127.0.0.1:%d" % silent.getsockname()[1], "x",
                           self.password_file) +
-                  mailbox("refused", "imap://127.0.0.1:%d" % free_port(), "x",
+                  mailbox("refused", "imap://127.0.0.1:%d" % harness.free_port(), "x",
                           self.password_file) +
                   mailbox("alive", self.url(), "pair", self.password_file))
         s = self.serve(config)

@@ -10,7 +10,6 @@ ignores the standards — the rate cap ends it: at most mail_auto_limit acknowle
 import asyncio
 import os
 import re
-import socket
 import sys
 import threading
 import time
@@ -43,14 +42,6 @@ def strip_markers(raw):
     return b"\r\n".join(lines) + b"\r\n\r\n" + body
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 class Relay:
     """An SMTP server whose every message is handed to `target`'s inbound mail endpoint."""
 
@@ -58,7 +49,7 @@ class Relay:
         self.target_port, self.token, self.naive = target_port, token, naive
         self.count = 0
         self.lock = threading.Lock()
-        self.port = free_port()
+        self.port = harness.free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
         self.running = False
 

@@ -22,14 +22,6 @@ V1 = "/api/v1"
 PYTHON = "/usr/bin/python3"
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 class Sink:
     """aiosmtpd storing every message it accepts in a Maildir."""
 
@@ -68,7 +60,7 @@ class MailOutTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="steadfast-smtp-")
-        cls.sink = Sink(free_port(), os.path.join(cls.tmp, "Maildir"))
+        cls.sink = Sink(harness.free_port(), os.path.join(cls.tmp, "Maildir"))
         cls.sink.start()
         env = {"STEADFAST_SMTP_URL": "smtp://127.0.0.1:%d" % cls.sink.port,
                "STEADFAST_SMTP_FROM": "support@help.example",
@@ -243,7 +235,7 @@ class Relay:
                   auth_data.password == self.PASSWORD.encode())
             return AuthResult(success=ok, handled=False)
 
-        self.port = free_port()
+        self.port = harness.free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port,
                                      tls_context=context, require_starttls=True,
                                      authenticator=authenticate, auth_required=True,

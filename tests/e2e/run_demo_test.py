@@ -7,7 +7,6 @@ import os
 import queue
 import shutil
 import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -25,12 +24,6 @@ SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "s
 # `serve` rejects unknown STEADFAST_* variables; STEADFAST_BIN is only how CTest names the binary.
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("STEADFAST_")}
 DEMO_AGENTS = ["ana@example.com", "ben@example.com", "chloe@example.com"]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Demo:
@@ -112,7 +105,7 @@ class RunDemoTest(unittest.TestCase):
     def start(self, data_dir):
         """Runs the script on a free port; retries if another process took the port meanwhile."""
         for attempt in range(3):
-            d = Demo(data_dir, free_port(), self.tmp)
+            d = Demo(data_dir, harness.free_port(), self.tmp)
             self.demos.append(d)
             lines = d.wait_for_listening()
             if lines is not None:
