@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -244,6 +245,9 @@ Status RunServe(const ServeOptions& o) {
       static_cast<int64_t>(config.silence_minutes_normal) * 60 * 1000,
       static_cast<int64_t>(config.silence_minutes_high) * 60 * 1000,
       static_cast<int64_t>(config.silence_minutes_urgent) * 60 * 1000};
+  engine_options.offer_after_ms = static_cast<int64_t>(config.offer_after_minutes) * 60 * 1000;
+  engine_options.offer_expires_ms = static_cast<int64_t>(config.offer_expires_minutes) * 60 * 1000;
+  engine_options.offer_cap = static_cast<int>(std::min<size_t>(config.offer_cap, 1 << 20));
   engine_options.followup_after_ms = static_cast<int64_t>(config.followup_after_seconds) * 1000;
   engine_options.close_after_ms = static_cast<int64_t>(config.close_after_seconds) * 1000;
   engine_options.public_url =

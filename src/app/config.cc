@@ -105,6 +105,9 @@ Status Apply(Config& c, const std::string& key, const std::string& value, std::s
   if (key == "silence_minutes_high") return SetSize(value, field, &c.silence_minutes_high);
   if (key == "silence_minutes_normal") return SetSize(value, field, &c.silence_minutes_normal);
   if (key == "silence_minutes_low") return SetSize(value, field, &c.silence_minutes_low);
+  if (key == "offer_after_minutes") return SetSize(value, field, &c.offer_after_minutes);
+  if (key == "offer_expires_minutes") return SetSize(value, field, &c.offer_expires_minutes);
+  if (key == "offer_cap") return SetSize(value, field, &c.offer_cap);
   if (key == "followup_after_seconds") return SetSize(value, field, &c.followup_after_seconds);
   if (key == "close_after_seconds") return SetSize(value, field, &c.close_after_seconds);
   if (key == "public_url") {

@@ -60,6 +60,11 @@ struct Config {
   size_t silence_minutes_high = 240;     // STEADFAST_SILENCE_MINUTES_HIGH
   size_t silence_minutes_normal = 1440;  // STEADFAST_SILENCE_MINUTES_NORMAL
   size_t silence_minutes_low = 4320;     // STEADFAST_SILENCE_MINUTES_LOW
+  // Nobody owns it: offer a new ticket nobody took after this long; re-offer after this long
+  // unanswered; never to an agent with this many open tickets.
+  size_t offer_after_minutes = 15;    // STEADFAST_OFFER_AFTER_MINUTES
+  size_t offer_expires_minutes = 15;  // STEADFAST_OFFER_EXPIRES_MINUTES
+  size_t offer_cap = 25;              // STEADFAST_OFFER_CAP
   // "Did it stay solved?": ask this long after solved/workaround (3 days); close this long after
   // asking (or after resolving with another outcome). Links point at public_url.
   size_t followup_after_seconds = 3 * 24 * 3600;  // STEADFAST_FOLLOWUP_AFTER_SECONDS

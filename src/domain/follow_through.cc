@@ -193,6 +193,42 @@ Event SystemEvent(const Ticket& t, std::string type, Timestamp now,
 
 }  // namespace
 
+Result<Change> OfferTicket(const TicketState& s, AgentId to, std::string note, Timestamp now) {
+  Change c = BeginChange(s, now);
+  const Ticket& t = s.ticket;
+  if (t.status != TicketStatus::kNew || t.owner_id.has_value() || s.pending_handoff.has_value()) {
+    return c;  // Someone took it, or it is already offered.
+  }
+  Handoff h;
+  h.ticket_id = t.id;
+  h.from_agent_id = 0;  // The system.
+  h.to_agent_id = to;
+  h.note = std::move(note);
+  h.state = HandoffState::kProposed;
+  h.created_at = now;
+  c.events.push_back(
+      SystemEvent(c.after, "offered", now, {{"to_agent_id", "", std::to_string(to)}}));
+  c.events.back().note = h.note;
+  c.handoff = std::move(h);
+  return c;
+}
+
+Result<Change> ExpireOffer(const TicketState& s, Timestamp offered_before, Timestamp now) {
+  Change c = BeginChange(s, now);
+  if (!s.pending_handoff.has_value() || s.pending_handoff->from_agent_id != 0 ||
+      s.pending_handoff->created_at > offered_before) {
+    return c;
+  }
+  Handoff h = *s.pending_handoff;
+  h.state = HandoffState::kDeclined;
+  h.decline_reason = "not answered in time";
+  h.answered_at = now;
+  c.events.push_back(SystemEvent(c.after, "offer_expired", now,
+                                 {{"to_agent_id", std::to_string(h.to_agent_id), ""}}));
+  c.handoff = std::move(h);
+  return c;
+}
+
 Result<Change> AskFollowUp(const TicketState& s, const std::string& email_to,
                            const std::string& yes_url, const std::string& no_url, Timestamp now) {
   Change c = BeginChange(s, now);

@@ -43,6 +43,16 @@ namespace steadfast::domain {
 // to the customer now.
 [[nodiscard]] Result<Change> BreakPromise(const TicketState& s, PromiseId id, Timestamp now);
 
+// Nobody owns it: a new ticket nobody took is offered to one agent, as a handoff from the system
+// that the agent accepts (becoming the owner) or declines. `note` says why them ("you helped this
+// customer last"). A no-op unless the ticket is new, unowned and has no pending handoff.
+[[nodiscard]] Result<Change> OfferTicket(const TicketState& s, AgentId to, std::string note,
+                                         Timestamp now);
+// Withdraws an offer nobody answered in time (the engine then offers it to someone else). A no-op
+// unless the pending handoff is an offer made at or before `offered_before`.
+[[nodiscard]] Result<Change> ExpireOffer(const TicketState& s, Timestamp offered_before,
+                                         Timestamp now);
+
 // The plain words that tell the customer how ticket `t` ended (REQUIRES: t.resolution).
 std::string OutcomeNotice(const Ticket& t);
 

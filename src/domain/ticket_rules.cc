@@ -331,8 +331,12 @@ Result<Change> AcceptHandoff(const TicketState& s, const Principal& who, Handoff
   h.answered_at = now;
   c.after.owner_id = h.to_agent_id;
   c.handoff = h;
-  c.events.push_back(MakeEvent(c.after, "handoff_accepted", who, now,
-                               {OwnerChange(s.ticket.owner_id, h.to_agent_id)}, h.note));
+  std::vector<FieldChange> changes{OwnerChange(s.ticket.owner_id, h.to_agent_id)};
+  // An offered new ticket: owned now, so open.
+  if (s.ticket.status == TicketStatus::kNew) {
+    SF_RETURN_IF_ERROR(MoveTo(c, TicketStatus::kOpen, changes));
+  }
+  c.events.push_back(MakeEvent(c.after, "handoff_accepted", who, now, std::move(changes), h.note));
   return c;
 }
 

@@ -1,6 +1,8 @@
 #include "engine/engine.h"
 
+#include <algorithm>
 #include <chrono>
+#include <map>
 #include <string>
 
 #include "common/log.h"
@@ -33,7 +35,8 @@ void Engine::Loop() {
   while (!stopping_) {
     lock.unlock();
     const PassStats stats = RunOnce();
-    if (stats.reminded + stats.broken + stats.silent + stats.asked + stats.closed + stats.failed >
+    if (stats.reminded + stats.broken + stats.silent + stats.asked + stats.closed + stats.offered +
+            stats.expired + stats.failed >
         0) {
       Log(LogLevel::kInfo, "engine pass",
           {{"reminded", std::to_string(stats.reminded)},
@@ -41,6 +44,8 @@ void Engine::Loop() {
            {"silent", std::to_string(stats.silent)},
            {"asked", std::to_string(stats.asked)},
            {"closed", std::to_string(stats.closed)},
+           {"offered", std::to_string(stats.offered)},
+           {"expired", std::to_string(stats.expired)},
            {"failed", std::to_string(stats.failed)}});
     }
     lock.lock();
@@ -97,6 +102,8 @@ PassStats Engine::RunOnce() {
     }
   }
 
+  OfferUnowned(now, stats, apply);
+
   // Did it stay solved? Ask, then close the unanswered and the told.
   auto followups =
       store_.DueFollowUps(Timestamp{now.millis - options_.followup_after_ms},
@@ -126,6 +133,82 @@ PassStats Engine::RunOnce() {
     }
   }
   return stats;
+}
+
+void Engine::OfferUnowned(
+    Timestamp now, PassStats& stats,
+    const std::function<void(storage::TicketId, const storage::Mutation&, int*)>& apply) {
+  auto expired =
+      store_.ExpiredOffers(Timestamp{now.millis - options_.offer_expires_ms}, options_.batch);
+  if (expired.ok()) {
+    for (storage::TicketId id : *expired) {
+      apply(
+          id,
+          [&](const domain::TicketState& s) {
+            return domain::ExpireOffer(s, Timestamp{now.millis - options_.offer_expires_ms}, now);
+          },
+          &stats.expired);
+    }
+  } else {
+    ++stats.failed;
+  }
+  auto unowned =
+      store_.UnownedTickets(Timestamp{now.millis - options_.offer_after_ms}, options_.batch);
+  if (!unowned.ok()) {
+    ++stats.failed;
+    return;
+  }
+  if (unowned->empty()) return;
+  auto availability = store_.Availability(now);
+  auto agents = store_.ListAgents();
+  if (!availability.ok() || !agents.ok()) {
+    ++stats.failed;
+    return;
+  }
+  std::map<domain::AgentId, int64_t>& load = availability->open_tickets;
+  for (const storage::Store::UnownedTicket& t : *unowned) {
+    auto offered = store_.OfferedTo(t.id);
+    auto helper = store_.LastHelper(t.customer_id);
+    if (!offered.ok() || !helper.ok()) {
+      ++stats.failed;
+      continue;
+    }
+    const auto eligible = [&](const domain::Agent& a) {
+      return a.active && availability->present.count(a.id) > 0 && load[a.id] < options_.offer_cap &&
+             offered->count(a.id) == 0;
+    };
+    const domain::Agent* pick = nullptr;
+    std::string why;
+    // Continuity first: the agent who last helped this customer.
+    if (helper->has_value()) {
+      for (const domain::Agent& a : *agents) {
+        if (a.id == **helper && eligible(a)) {
+          pick = &a;
+          why = "You helped this customer last, and nobody has taken this ticket.";
+        }
+      }
+    }
+    // Else the present agent of the ticket's team (or anyone, without a team) with the fewest
+    // open tickets.
+    if (pick == nullptr) {
+      for (const domain::Agent& a : *agents) {
+        const bool in_team = !t.team_id.has_value() ||
+                             std::find(a.teams.begin(), a.teams.end(), *t.team_id) != a.teams.end();
+        if (in_team && eligible(a) && (pick == nullptr || load[a.id] < load[pick->id])) pick = &a;
+      }
+      why = "Nobody has taken this ticket; you have the fewest open tickets among those signed in.";
+    }
+    if (pick == nullptr) continue;  // Nobody available: the queue's alarm stays on.
+    const domain::AgentId to = pick->id;
+    int done = 0;
+    apply(
+        t.id, [&](const domain::TicketState& s) { return domain::OfferTicket(s, to, why, now); },
+        &done);
+    if (done > 0) {
+      ++stats.offered;
+      ++load[to];  // Spread a burst of new tickets across the team.
+    }
+  }
 }
 
 }  // namespace steadfast::engine

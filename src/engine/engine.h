@@ -3,6 +3,7 @@
 #include <array>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -18,6 +19,13 @@ struct EngineOptions {
   // (low, normal, high, urgent): before any SLA breach.
   std::array<int64_t, 4> silence_after_ms = {72 * 3600 * 1000LL, 24 * 3600 * 1000LL,
                                              4 * 3600 * 1000LL, 1 * 3600 * 1000LL};
+  // Nobody owns it: a new ticket nobody took in `offer_after_ms` is offered to one agent (the
+  // one who last helped the customer, else the present agent of its team with the fewest open
+  // tickets, below `offer_cap` open tickets); an offer not answered in `offer_expires_ms` goes to
+  // the next one.
+  int64_t offer_after_ms = 15 * 60 * 1000;
+  int64_t offer_expires_ms = 15 * 60 * 1000;
+  int offer_cap = 25;
   // "Did it stay solved?": ask this long after a ticket is resolved solved or workaround, and
   // close it this long after asking (or after resolving with another outcome).
   int64_t followup_after_ms = 3 * 24 * 3600 * 1000LL;
@@ -34,6 +42,8 @@ struct PassStats {
   int broken = 0;    // Promises marked broken.
   int silent = 0;    // Tickets whose customer waited too long, raised.
   int asked = 0;     // Customers asked whether it stayed solved.
+  int offered = 0;   // Unowned tickets offered to an agent.
+  int expired = 0;   // Offers withdrawn unanswered.
   int closed = 0;    // Resolved tickets closed.
   int failed = 0;    // Items that could not be acted on (retried next pass).
 };
@@ -56,6 +66,10 @@ class Engine {
 
  private:
   void Loop();
+  // Offers unowned tickets and withdraws stale offers; counts into `stats`.
+  void OfferUnowned(
+      Timestamp now, PassStats& stats,
+      const std::function<void(storage::TicketId, const storage::Mutation&, int*)>& apply);
 
   storage::Store& store_;
   const Clock& clock_;

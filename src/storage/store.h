@@ -3,6 +3,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -282,6 +283,27 @@ class Store {
   };
   virtual Result<FollowUpsDue> DueFollowUps(Timestamp ask_before, Timestamp close_before,
                                             int limit) = 0;
+  // Nobody owns it. New tickets that nobody owns and nobody was offered, opened at or before
+  // `opened_before`, oldest first.
+  struct UnownedTicket {
+    TicketId id = 0;
+    CustomerId customer_id = 0;
+    std::optional<TeamId> team_id;
+  };
+  virtual Result<std::vector<UnownedTicket>> UnownedTickets(Timestamp opened_before, int limit) = 0;
+  // Tickets whose pending offer (a handoff from the system) was made at or before `before`.
+  virtual Result<std::vector<TicketId>> ExpiredOffers(Timestamp before, int limit) = 0;
+  // Agents signed in now (an unexpired session), and each agent's open (new, open, pending)
+  // tickets.
+  struct AgentAvailability {
+    std::set<AgentId> present;
+    std::map<AgentId, int64_t> open_tickets;
+  };
+  virtual Result<AgentAvailability> Availability(Timestamp now) = 0;
+  // The agent who last replied on any ticket of `customer`.
+  virtual Result<std::optional<AgentId>> LastHelper(CustomerId customer) = 0;
+  // The agents ticket `id` was offered to before.
+  virtual Result<std::set<AgentId>> OfferedTo(TicketId id) = 0;
   // A random secret (hex) kept under `name`, made on first use; the same on every node.
   virtual Result<std::string> Secret(std::string_view name) = 0;
   // Per owner, the promises made at or after `since`.

@@ -196,6 +196,111 @@ TEST_F(EngineTest, CannotDoIsClosedWithoutTheQuestion) {
   EXPECT_EQ(pass.asked, 0);
 }
 
+class OfferTest : public EngineTest {
+ protected:
+  // Agent `name`, signed in (an unexpired session) when `present`.
+  domain::Agent Agent(std::string name, bool present) {
+    domain::Agent a =
+        store_->CreateAgent({name, name + "@help.example", domain::Role::kAgent, "x", {}}).value();
+    if (present) {
+      storage::Credential c;
+      c.token_hash = "session-of-" + name;
+      c.kind = domain::Actor::Kind::kAgent;
+      c.principal_id = a.id;
+      c.csrf_token = "csrf";
+      c.created_at = clock_.Now();
+      c.expires_at = Timestamp{clock_.Now().millis + 30LL * 24 * 3600 * 1000};
+      EXPECT_TRUE(store_->SaveCredential(c).ok());
+    }
+    return a;
+  }
+  domain::TicketId NewTicket(const std::string& email) {
+    domain::NewTicket t;
+    t.subject = "Help";
+    t.body = "Please.";
+    return store_->CreateTicket(t, storage::CustomerRef{email, ""}, domain::Principal::System())
+        .value()
+        .state.ticket.id;
+  }
+  std::optional<domain::Handoff> Offer(domain::TicketId id) {
+    return store_->GetTicket(id).value().pending_handoff;
+  }
+};
+
+TEST_F(OfferTest, AnUnownedTicketGoesToWhoHelpedTheCustomerLastThenToTheLeastLoaded) {
+  // Bo (not signed in) owns the fixture ticket of pat@example.com; he answered Pat before.
+  Reply("", 0ms);
+  const domain::Agent cy = Agent("Cy", true);
+  const domain::Agent di = Agent("Di", true);
+  // Cy already carries two open tickets; Di none.
+  for (int i = 0; i < 2; ++i) {
+    const domain::TicketId id = NewTicket("other" + std::to_string(i) + "@example.com");
+    ASSERT_TRUE(store_
+                    ->ModifyTicket(id,
+                                   [&](const domain::TicketState& s) {
+                                     return domain::TakeOwnership(
+                                         s, domain::Principal::ForAgent(cy), clock_.Now());
+                                   })
+                    .ok());
+  }
+  const domain::TicketId pat = NewTicket("pat@example.com");
+  clock_.Advance(14min);
+  EXPECT_EQ(engine_->RunOnce().offered, 0);  // Not yet: someone may still take it.
+  clock_.Advance(2min);
+  // Bo helped Pat last but is not signed in: Di, with the fewest open tickets, is offered it.
+  EXPECT_EQ(engine_->RunOnce().offered, 1);
+  ASSERT_TRUE(Offer(pat).has_value());
+  EXPECT_EQ(Offer(pat)->to_agent_id, di.id);
+  EXPECT_EQ(Offer(pat)->from_agent_id, 0);
+  EXPECT_EQ(engine_->RunOnce().offered, 0);  // Offered once.
+
+  // Di does not answer in time: withdrawn, and offered to the next (Cy; never Di again).
+  clock_.Advance(16min);
+  const PassStats pass = engine_->RunOnce();
+  EXPECT_EQ(pass.expired, 1);
+  EXPECT_EQ(pass.offered, 1);  // In the same pass.
+  ASSERT_TRUE(Offer(pat).has_value());
+  EXPECT_EQ(Offer(pat)->to_agent_id, cy.id);
+
+  // Cy accepts: the owner, and the ticket is open.
+  const domain::HandoffId h = Offer(pat)->id;
+  ASSERT_TRUE(store_
+                  ->ModifyTicket(pat,
+                                 [&](const domain::TicketState& s) {
+                                   return domain::AcceptHandoff(s, domain::Principal::ForAgent(cy),
+                                                                h, clock_.Now());
+                                 })
+                  .ok());
+  const domain::Ticket t = store_->GetTicket(pat).value().ticket;
+  EXPECT_EQ(t.owner_id, cy.id);
+  EXPECT_EQ(t.status, domain::TicketStatus::kOpen);
+}
+
+TEST_F(OfferTest, ContinuityWinsWhenTheLastHelperIsSignedInAndTheCapIsRespected) {
+  Reply("", 0ms);  // Bo answers Pat.
+  storage::Credential c;
+  c.token_hash = "bo-session";
+  c.kind = domain::Actor::Kind::kAgent;
+  c.principal_id = bo_.id;
+  c.csrf_token = "csrf";
+  c.created_at = clock_.Now();
+  ASSERT_TRUE(store_->SaveCredential(c).ok());
+  const domain::TicketId pat = NewTicket("pat@example.com");
+  clock_.Advance(16min);
+  EXPECT_EQ(engine_->RunOnce().offered, 1);
+  EXPECT_EQ(Offer(pat)->to_agent_id, bo_.id);
+  EXPECT_NE(Offer(pat)->note.find("helped this customer last"), std::string::npos);
+
+  // Bo is at the cap: a new ticket of another customer is not offered to him.
+  EngineOptions capped;
+  capped.offer_cap = 1;
+  Engine engine(*store_, clock_, capped);
+  const domain::TicketId other = NewTicket("zed@example.com");
+  clock_.Advance(16min);
+  engine.RunOnce();
+  EXPECT_FALSE(Offer(other).has_value() && Offer(other)->to_agent_id == bo_.id);
+}
+
 TEST(FollowUpLinks, OnlyOurOwnSignatureOpensAQuestion) {
   const Timestamp at{1'893'456'000'000};
   const std::string token = MakeFollowUpToken("key-1", 42, at);

@@ -206,4 +206,74 @@ Result<std::string> SqliteStore::Secret(std::string_view name) {
   return Status::Internal("secret " + std::string(name) + " was not kept");
 }
 
+Result<std::vector<Store::UnownedTicket>> SqliteStore::UnownedTickets(Timestamp opened_before,
+                                                                      int limit) {
+  auto conn = Read();
+  Statement st = conn->Prepare(
+      "SELECT id, customer_id, team_id FROM tickets WHERE status = 'new' AND owner_id IS NULL"
+      " AND created_at <= ? AND NOT EXISTS (SELECT 1 FROM handoffs h"
+      "   WHERE h.ticket_id = tickets.id AND h.state = 'proposed')"
+      " ORDER BY id LIMIT ?");
+  st.Bind(1, opened_before.millis).Bind(2, int64_t{limit});
+  std::vector<UnownedTicket> out;
+  while (st.Step()) out.push_back(UnownedTicket{st.Int(0), st.Int(1), st.OptInt(2)});
+  SF_RETURN_IF_ERROR(st.status());
+  return out;
+}
+
+Result<std::vector<TicketId>> SqliteStore::ExpiredOffers(Timestamp before, int limit) {
+  auto conn = Read();
+  Statement st = conn->Prepare(
+      "SELECT ticket_id FROM handoffs WHERE state = 'proposed' AND from_agent_id = 0"
+      " AND created_at <= ? ORDER BY created_at LIMIT ?");
+  st.Bind(1, before.millis).Bind(2, int64_t{limit});
+  std::vector<TicketId> out;
+  while (st.Step()) out.push_back(st.Int(0));
+  SF_RETURN_IF_ERROR(st.status());
+  return out;
+}
+
+Result<Store::AgentAvailability> SqliteStore::Availability(Timestamp now) {
+  auto conn = Read();
+  AgentAvailability out;
+  {
+    Statement st = conn->Prepare(
+        "SELECT DISTINCT principal_id FROM credentials WHERE kind = 'agent' AND csrf_token <> ''"
+        " AND (expires_at IS NULL OR expires_at > ?)");
+    st.Bind(1, now.millis);
+    while (st.Step()) out.present.insert(st.Int(0));
+    SF_RETURN_IF_ERROR(st.status());
+  }
+  {
+    Statement st = conn->Prepare(
+        "SELECT owner_id, count(*) FROM tickets WHERE owner_id IS NOT NULL"
+        " AND status IN ('new', 'open', 'pending') GROUP BY owner_id");
+    while (st.Step()) out.open_tickets[st.Int(0)] = st.Int(1);
+    SF_RETURN_IF_ERROR(st.status());
+  }
+  return out;
+}
+
+Result<std::optional<domain::AgentId>> SqliteStore::LastHelper(CustomerId customer) {
+  auto conn = Read();
+  Statement st = conn->Prepare(
+      "SELECT m.author_id FROM tickets t JOIN messages m ON m.ticket_id = t.id"
+      " WHERE t.customer_id = ? AND m.kind = 'reply' ORDER BY m.id DESC LIMIT 1");
+  st.Bind(1, customer);
+  if (st.Step()) return std::optional<domain::AgentId>(st.Int(0));
+  SF_RETURN_IF_ERROR(st.status());
+  return std::optional<domain::AgentId>();
+}
+
+Result<std::set<domain::AgentId>> SqliteStore::OfferedTo(TicketId id) {
+  auto conn = Read();
+  Statement st =
+      conn->Prepare("SELECT to_agent_id FROM handoffs WHERE ticket_id = ? AND from_agent_id = 0");
+  st.Bind(1, id);
+  std::set<domain::AgentId> out;
+  while (st.Step()) out.insert(st.Int(0));
+  SF_RETURN_IF_ERROR(st.status());
+  return out;
+}
+
 }  // namespace steadfast::storage::sqlite

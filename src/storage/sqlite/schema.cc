@@ -255,6 +255,10 @@ CREATE INDEX tickets_followup ON tickets(followup_asked_at)
   WHERE status = 'resolved' AND followup_asked_at IS NOT NULL;
 CREATE TABLE secrets(name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 )sql",
+      // 12: offers of unowned tickets: the engine finds offers that went unanswered by time.
+      R"sql(
+CREATE INDEX handoffs_offers ON handoffs(created_at) WHERE state = 'proposed' AND from_agent_id = 0;
+)sql",
   };
   return kMigrations;
 }

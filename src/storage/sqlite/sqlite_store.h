@@ -84,6 +84,11 @@ class SqliteStore final : public Store {
   Result<FollowUpsDue> DueFollowUps(Timestamp ask_before, Timestamp close_before,
                                     int limit) override;
   Result<std::string> Secret(std::string_view name) override;
+  Result<std::vector<UnownedTicket>> UnownedTickets(Timestamp opened_before, int limit) override;
+  Result<std::vector<TicketId>> ExpiredOffers(Timestamp before, int limit) override;
+  Result<AgentAvailability> Availability(Timestamp now) override;
+  Result<std::optional<AgentId>> LastHelper(CustomerId customer) override;
+  Result<std::set<AgentId>> OfferedTo(TicketId id) override;
   Result<std::vector<TicketId>> SilentTickets(domain::Priority priority, Timestamp waiting_before,
                                               int limit) override;
   Result<domain::Attachment> GetAttachment(domain::AttachmentId id) override;
