@@ -34,6 +34,9 @@ struct EngineOptions {
   std::string public_url = "http://127.0.0.1:8080";
   int64_t poll_ms = 1000;  // Between passes.
   int batch = 500;         // Items acted on per kind per pass.
+  // Ticket changes written together (sharing commits); small enough that a request's write
+  // queued behind them waits a few milliseconds, not the whole pass.
+  int write_chunk = 32;
 };
 
 // What one pass did.
@@ -66,10 +69,9 @@ class Engine {
 
  private:
   void Loop();
-  // Offers unowned tickets and withdraws stale offers; counts into `stats`.
-  void OfferUnowned(
-      Timestamp now, PassStats& stats,
-      const std::function<void(storage::TicketId, const storage::Mutation&, int*)>& apply);
+  // Queues an offer for each new ticket nobody owns or was offered; counts into `stats`.
+  void OfferUnowned(Timestamp now, PassStats& stats,
+                    const std::function<void(storage::TicketId, storage::Mutation, int*)>& queue);
 
   storage::Store& store_;
   const Clock& clock_;

@@ -222,6 +222,10 @@ class Store {
   // Reads the ticket, runs `decide`, writes the Change. NotFound if the ticket does not exist;
   // otherwise whatever `decide` returns. A Change without events writes nothing.
   virtual Result<TicketWrite> ModifyTicket(TicketId id, const Mutation& decide) = 0;
+  // ModifyTicket for many tickets at once, each on its own (one failing changes nothing of the
+  // others), sharing commits: for background work that acts on many tickets. In order.
+  virtual std::vector<Result<TicketWrite>> ModifyTickets(
+      const std::vector<std::pair<TicketId, Mutation>>& changes) = 0;
   virtual Result<domain::TicketState> GetTicket(TicketId id) = 0;
   virtual Result<TicketPage> ListTickets(const TicketQuery& q) = 0;
   // Messages oldest first, with attachments. Internal notes only when `include_notes`.
@@ -293,7 +297,7 @@ class Store {
   virtual Result<std::vector<UnownedTicket>> UnownedTickets(Timestamp opened_before, int limit) = 0;
   // Tickets whose pending offer (a handoff from the system) was made at or before `before`.
   virtual Result<std::vector<TicketId>> ExpiredOffers(Timestamp before, int limit) = 0;
-  // Agents signed in now (an unexpired session), and each agent's open (new, open, pending)
+  // Agents signed in now (an unexpired session), and each of their open (new, open, pending)
   // tickets.
   struct AgentAvailability {
     std::set<AgentId> present;

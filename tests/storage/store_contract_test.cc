@@ -816,6 +816,26 @@ TEST_P(StoreContract, MutationThatFailsWritesNothing) {
   EXPECT_EQ(Must(store().ListMessages(id, true)).size(), 2u);  // The first, the outcome notice.
 }
 
+TEST_P(StoreContract, ModifyTicketsAppliesEachOnItsOwn) {
+  const Agent bo = MakeAgent("Bo", "bo@help.example");
+  const domain::TicketId a = OpenTicketId("One", "first", "pat@example.com");
+  const domain::TicketId b = OpenTicketId("Two", "second", "pat@example.com");
+  const std::vector<std::pair<domain::TicketId, Mutation>> changes = {
+      {a, Note(bo, "checked")},
+      {b, [](const TicketState&) -> Result<Change> { return Status::Conflict("not this one"); }},
+      {999999, Note(bo, "nowhere")},
+      {b, Note(bo, "checked too")}};
+  const auto results = store().ModifyTickets(changes);
+  ASSERT_EQ(results.size(), 4u);
+  EXPECT_TRUE(results[0].ok());
+  EXPECT_EQ(Code(results[1].status()), "Conflict");
+  EXPECT_EQ(Code(results[2].status()), "NotFound");
+  ASSERT_TRUE(results[3].ok()) << results[3].status().ToString();
+  EXPECT_EQ(Must(store().ListMessages(a, true)).back().body, "checked");
+  EXPECT_EQ(Must(store().ListMessages(b, true)).back().body, "checked too");
+  EXPECT_EQ(Get(b).version, 2);
+}
+
 TEST_P(StoreContract, ChangeWithoutEventsWritesNothing) {
   const Agent bo = MakeAgent("Bo", "bo@help.example");
   const domain::TicketId id = OpenTicketId("Printer", "It jams", "pat@example.com");

@@ -101,6 +101,28 @@ Status GroupWriter::Run(Work work) {
   return job.status;
 }
 
+std::vector<Status> GroupWriter::RunAll(std::vector<Work> works) {
+  std::vector<Job> jobs(works.size());
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_)
+      return std::vector<Status>(works.size(), Status::Unavailable("store is shutting down"));
+    for (size_t i = 0; i < works.size(); ++i) {
+      jobs[i].work = std::move(works[i]);
+      queue_.push_back(&jobs[i]);
+    }
+  }
+  has_work_.notify_one();
+  std::vector<Status> out;
+  out.reserve(jobs.size());
+  for (Job& job : jobs) {
+    std::unique_lock<std::mutex> lock(job.mu);
+    job.cv.wait(lock, [&] { return job.done; });
+    out.push_back(job.status);
+  }
+  return out;
+}
+
 GroupWriter::Stats GroupWriter::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
   return stats_;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "common/status.h"
 #include "storage/sqlite/connection.h"
@@ -47,6 +48,9 @@ class GroupWriter {
 
   // Runs `work` in the next group and blocks until that group has committed (or failed).
   [[nodiscard]] Status Run(Work work);
+  // Queues every unit at once (so they share groups and fsyncs, interleaved with other callers'
+  // units) and blocks until all have committed or failed. One Status per unit, in order.
+  std::vector<Status> RunAll(std::vector<Work> works);
 
   // Counters since start, for logs and benchmarks.
   struct Stats {

@@ -57,6 +57,8 @@ class SqliteStore final : public Store {
   Result<TicketWrite> CreateTicketFor(const domain::NewTicket& t, CustomerId customer,
                                       const domain::Principal& who) override;
   Result<TicketWrite> ModifyTicket(TicketId id, const Mutation& decide) override;
+  std::vector<Result<TicketWrite>> ModifyTickets(
+      const std::vector<std::pair<TicketId, Mutation>>& changes) override;
   Result<domain::TicketState> GetTicket(TicketId id) override;
   Result<TicketPage> ListTickets(const TicketQuery& q) override;
   Result<std::vector<domain::Message>> ListMessages(TicketId id, bool include_notes) override;

@@ -121,6 +121,38 @@ Result<TicketWrite> SqliteStore::ModifyTicket(TicketId id, const Mutation& decid
   });
 }
 
+std::vector<Result<TicketWrite>> SqliteStore::ModifyTickets(
+    const std::vector<std::pair<TicketId, Mutation>>& changes) {
+  std::vector<std::optional<TicketWrite>> writes(changes.size());
+  std::vector<GroupWriter::Work> works;
+  works.reserve(changes.size());
+  for (size_t i = 0; i < changes.size(); ++i) {
+    works.push_back([&, i](Connection& c) -> Status {
+      const auto& [id, decide] = changes[i];
+      SF_ASSIGN_OR_RETURN(TicketState state, LoadTicketState(c, id));
+      SF_ASSIGN_OR_RETURN(Change change, decide(state));
+      if (change.events.empty() && change.messages.empty()) {
+        writes[i] = TicketWrite{std::move(state), {}, {}};
+        return Status::Ok();
+      }
+      SF_ASSIGN_OR_RETURN(TicketWrite w, WriteChange(c, std::move(change), state.pending_handoff));
+      writes[i] = std::move(w);
+      return Status::Ok();
+    });
+  }
+  const std::vector<Status> done = writer_->RunAll(std::move(works));
+  std::vector<Result<TicketWrite>> out;
+  out.reserve(changes.size());
+  for (size_t i = 0; i < changes.size(); ++i) {
+    if (done[i].ok()) {
+      out.push_back(std::move(*writes[i]));
+    } else {
+      out.push_back(done[i]);
+    }
+  }
+  return out;
+}
+
 Result<TicketState> SqliteStore::GetTicket(TicketId id) {
   auto conn = Read();
   return LoadTicketState(*conn, id);
