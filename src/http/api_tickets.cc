@@ -192,8 +192,8 @@ Result<Response> Api::CreateTicket(const Call& c) {
 
 Result<Response> Api::ListTickets(const Call& c) {
   SF_RETURN_IF_ERROR(Authorize(*c.who, Action::kListTickets));
-  SF_RETURN_IF_ERROR(
-      c.query.OnlyAllowed({"status", "owner", "customer", "tag", "team", "q", "limit", "cursor"}));
+  SF_RETURN_IF_ERROR(c.query.OnlyAllowed(
+      {"status", "owner", "offered_to", "customer", "tag", "team", "q", "limit", "cursor"}));
   storage::TicketQuery q;
   if (auto s = c.query.Get("status")) {
     q.status = ParseTicketStatus(*s);
@@ -210,6 +210,15 @@ Result<Response> Api::ListTickets(const Call& c) {
       q.owner = c.who->id;
     } else {
       SF_ASSIGN_OR_RETURN(q.owner, c.query.PositiveInt("owner"));
+    }
+  }
+  if (auto o = c.query.Get("offered_to")) {
+    // Handoffs are the team's business: customers never learn of them.
+    if (!c.who->is_agent()) return Status::InvalidArgument("offered_to", "is for agents");
+    if (*o == "me") {
+      q.offered_to = c.who->id;
+    } else {
+      SF_ASSIGN_OR_RETURN(q.offered_to, c.query.PositiveInt("offered_to"));
     }
   }
   SF_ASSIGN_OR_RETURN(q.customer, c.query.PositiveInt("customer"));

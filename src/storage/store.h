@@ -76,6 +76,7 @@ struct TicketQuery {
   std::optional<CustomerId> customer;
   std::optional<std::string> tag;
   std::optional<TeamId> team;
+  std::optional<AgentId> offered_to;  // With a pending handoff (or offer) to this agent.
   std::string text;  // Full-text filter; empty for none. Customers never match internal notes.
   int limit = 50;    // 1..200
   std::optional<TicketId> before_id;  // Keyset cursor: tickets with id < before_id.

@@ -88,6 +88,27 @@ class FollowThroughTest(unittest.TestCase):
         self.assertEqual(stats["promises"]["kept_rate"], 0.5)
         self.assertEqual(len(stats["agents"]), 1)
 
+    def test_tickets_offered_to_me_are_listed_for_me_only(self):
+        r = self.api.post(V1 + "/agents", {"name": "Una", "email": "una@help.example",
+                                           "role": "agent"})
+        self.assertEqual(r.status, 201, r)
+        una_id = r.json()["id"]
+        una = self.server.client(self.server.token(agent="una@help.example"))
+        try:
+            t = self.new_ticket("vic@follow.example")
+            self.reply(t, "Taking a look.")
+            r = self.api.post(V1 + "/tickets/%d/handoffs" % t["id"],
+                              {"to_agent_id": una_id, "note": "Billing question; yours."})
+            self.assertEqual(r.status, 201, r)
+            mine = una.get(V1 + "/tickets?offered_to=me").json()["items"]
+            self.assertEqual([x["id"] for x in mine], [t["id"]])
+            self.assertEqual(self.api.get(V1 + "/tickets?offered_to=me").json()["items"], [])
+            self.assertEqual(
+                self.api.get(V1 + "/tickets?offered_to=%d" % una_id).json()["items"][0]["id"],
+                t["id"])
+        finally:
+            una.close()
+
     def test_bad_promises_name_the_field_and_change_nothing(self):
         t = self.new_ticket("quinn@follow.example")
         url = V1 + "/tickets/%d/messages" % t["id"]

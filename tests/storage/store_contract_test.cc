@@ -816,6 +816,23 @@ TEST_P(StoreContract, MutationThatFailsWritesNothing) {
   EXPECT_EQ(Must(store().ListMessages(id, true)).size(), 2u);  // The first, the outcome notice.
 }
 
+TEST_P(StoreContract, TicketsOfferedToAnAgentAreListed) {
+  const Agent bo = MakeAgent("Bo", "bo@help.example");
+  const Agent cy = MakeAgent("Cy", "cy@help.example");
+  const domain::TicketId a = OpenTicketId("One", "first", "pat@example.com");
+  OpenTicketId("Two", "second", "pat@example.com");
+  Must(store().ModifyTicket(a, Reply(bo, "mine")));
+  Must(store().ModifyTicket(a, [&](const TicketState& s) {
+    return domain::ProposeHandoff(s, Principal::ForAgent(bo), cy.id, "you know this one",
+                                  clock_.Now());
+  }));
+  TicketQuery q;
+  q.offered_to = cy.id;
+  EXPECT_THAT(List(q), ElementsAre(a));
+  q.offered_to = bo.id;
+  EXPECT_THAT(List(q), IsEmpty());
+}
+
 TEST_P(StoreContract, ModifyTicketsAppliesEachOnItsOwn) {
   const Agent bo = MakeAgent("Bo", "bo@help.example");
   const domain::TicketId a = OpenTicketId("One", "first", "pat@example.com");

@@ -25,6 +25,12 @@ export const FIXED_QUEUES: QueueDef[] = [
     alarm: true,
   },
   {
+    key: "offered",
+    label: "Offered to me",
+    hint: "Tickets handed to you: accept or decline",
+    query: { offered_to: "me" },
+  },
+  {
     key: "waiting",
     label: "Waiting on customer",
     hint: "Your tickets waiting for the customer's answer",

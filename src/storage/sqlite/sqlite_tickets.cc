@@ -180,6 +180,11 @@ Result<TicketPage> SqliteStore::ListTickets(const TicketQuery& q) {
     sql += " AND team_id = ?";
     args.emplace_back(*q.team);
   }
+  if (q.offered_to) {
+    sql +=
+        " AND id IN (SELECT ticket_id FROM handoffs WHERE to_agent_id = ? AND state = 'proposed')";
+    args.emplace_back(*q.offered_to);
+  }
   if (q.tag) {
     sql += " AND id IN (SELECT ticket_id FROM ticket_tags WHERE tag = ?)";
     args.emplace_back(*q.tag);

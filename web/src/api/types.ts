@@ -166,6 +166,7 @@ export type Me = ({ kind: "agent"; agent: Agent } | { kind: "customer"; customer
 export interface TicketQuery {
   status?: TicketStatus;
   owner?: "me" | "none" | number;
+  offered_to?: "me" | number;
   customer?: number;
   tag?: string;
   team?: number;
