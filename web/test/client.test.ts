@@ -95,6 +95,21 @@ describe("Api", () => {
     expect((form.getAll("files")[0] as File).name).toBe("server.log");
   });
 
+  it("sends a promise and the promise a reply keeps, as JSON and as form fields", async () => {
+    const answer = { json: { ticket: ticket(), messages: [] } };
+    const { api, calls } = makeApi({ "POST /tickets/9/messages": answer });
+    const promise = { text: "call the courier", due_at: "2026-11-24T17:00:00.000Z" };
+    await api.postMessage(9, { kind: "reply", body: "I will.", promise, keeps_promise: 3 });
+    expect(calls[0].body).toEqual({ kind: "reply", body: "I will.", promise, keeps_promise: 3 });
+
+    const file = new File(["x"], "label.pdf", { type: "application/pdf" });
+    await api.postMessage(9, { kind: "reply", body: "Label.", files: [file], promise, keeps_promise: 3 });
+    const form = calls[1].body as FormData;
+    expect(form.get("promise_text")).toBe("call the courier");
+    expect(form.get("promise_due_at")).toBe("2026-11-24T17:00:00.000Z");
+    expect(form.get("keeps_promise")).toBe("3");
+  });
+
   it("builds list queries without empty parameters", async () => {
     const { api, calls } = makeApi({ "GET /tickets": { json: { items: [], next_cursor: null } } });
     await api.listTickets({ owner: "none", status: "new", tag: "", limit: 50, cursor: undefined });

@@ -196,11 +196,18 @@ export class Api {
       form.append("kind", m.kind);
       form.append("body", m.body);
       if (m.status) form.append("status", m.status);
+      if (m.promise) {
+        form.append("promise_text", m.promise.text);
+        form.append("promise_due_at", m.promise.due_at);
+      }
+      if (m.keeps_promise) form.append("keeps_promise", String(m.keeps_promise));
       for (const f of m.files) form.append("files", f, f.name);
       return this.request("POST", path, { form });
     }
-    const json: Record<string, string> = { kind: m.kind, body: m.body };
+    const json: Record<string, unknown> = { kind: m.kind, body: m.body };
     if (m.status) json.status = m.status;
+    if (m.promise) json.promise = m.promise;
+    if (m.keeps_promise) json.keeps_promise = m.keeps_promise;
     return this.request("POST", path, { json });
   }
 

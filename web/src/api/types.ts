@@ -63,6 +63,7 @@ export interface TicketSummary {
 
 export interface Ticket extends TicketSummary {
   pending_handoff: Handoff | null;
+  promises?: Promise_[]; // Owed to the customer: open and broken, oldest first.
 }
 
 export interface Attachment {
@@ -189,6 +190,18 @@ export interface NewMessage {
   body: string;
   status?: "open" | "pending";
   files?: File[];
+  promise?: { text: string; due_at: string }; // Replies only: what, and by when (ISO 8601).
+  keeps_promise?: number; // Replies only: an owed promise this reply keeps.
+}
+
+export interface Promise_ {
+  id: number;
+  ticket_id: number;
+  owner_id: number;
+  text: string;
+  due_at: string;
+  state: "open" | "kept" | "broken";
+  missed: boolean;
 }
 
 export interface ResolveRequest {

@@ -28,6 +28,10 @@ export function Composer({ handle, ticket, customerName, onSent, onConflict }: P
   const [body, setBody] = useState(() => loadDraft(ticket.id, kind)?.body ?? "");
   const [waiting, setWaiting] = useState(() => loadDraft(ticket.id, "reply")?.waiting ?? false);
   const [files, setFiles] = useState<File[]>([]);
+  // A promise this reply makes (what, by when), and the owed promise it keeps.
+  const [promiseText, setPromiseText] = useState("");
+  const [promiseDue, setPromiseDue] = useState("");
+  const [keeps, setKeeps] = useState<number | null>(null);
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const area = useRef<HTMLTextAreaElement>(null);
@@ -74,6 +78,10 @@ export function Composer({ handle, ticket, customerName, onSent, onConflict }: P
       area.current?.focus();
       return;
     }
+    if (kind === "reply" && (promiseText.trim() === "") !== (promiseDue === "")) {
+      setError("A promise needs both what you will do and by when.");
+      return;
+    }
     setSending(true);
     setError(null);
     try {
@@ -82,7 +90,15 @@ export function Composer({ handle, ticket, customerName, onSent, onConflict }: P
         body,
         status: kind === "reply" ? (waiting ? "pending" : "open") : undefined,
         files,
+        promise:
+          kind === "reply" && promiseText.trim() !== ""
+            ? { text: promiseText.trim(), due_at: new Date(promiseDue).toISOString() }
+            : undefined,
+        keeps_promise: kind === "reply" && keeps !== null ? keeps : undefined,
       });
+      setPromiseText("");
+      setPromiseDue("");
+      setKeeps(null);
       clearDraft(ticket.id, kind);
       setBody("");
       setFiles([]);
@@ -155,6 +171,40 @@ export function Composer({ handle, ticket, customerName, onSent, onConflict }: P
             </li>
           ))}
         </ul>
+      ) : null}
+      {kind === "reply" && !closed ? (
+        <div class="composer-promise">
+          {(ticket.promises ?? []).length > 0 ? (
+            <label class="check">
+              <input
+                type="checkbox"
+                checked={keeps !== null}
+                onChange={(e) =>
+                  setKeeps((e.currentTarget as HTMLInputElement).checked ? (ticket.promises ?? [])[0].id : null)
+                }
+              />
+              This reply keeps the promise “{(ticket.promises ?? [])[0].text}”
+            </label>
+          ) : null}
+          <label>
+            <span>Promise (optional)</span>
+            <input
+              type="text"
+              maxLength={200}
+              value={promiseText}
+              placeholder="e.g. send the replacement tracking number"
+              onInput={(e) => setPromiseText((e.currentTarget as HTMLInputElement).value)}
+            />
+          </label>
+          <label>
+            <span>by</span>
+            <input
+              type="datetime-local"
+              value={promiseDue}
+              onInput={(e) => setPromiseDue((e.currentTarget as HTMLInputElement).value)}
+            />
+          </label>
+        </div>
       ) : null}
       <ErrorLine text={error} />
       <div class="composer-bar">

@@ -243,13 +243,25 @@ export function TicketView({ id, composer, backHref, onChanged }: Props) {
               ) : null}
             </p>
           ) : null}
+          {(ticket.promises ?? []).length > 0 ? (
+            <ul class="promises" aria-label="Promises owed to the customer">
+              {(ticket.promises ?? []).map((p) => (
+                <li key={p.id} class={p.state === "broken" ? "promise broken" : "promise"}>
+                  {p.state === "broken" ? "Missed: " : "Promised: "}
+                  <strong>{p.text}</strong> by {when(p.due_at)}
+                  {p.owner_id !== me.id ? <span class="quiet"> ({dir.agentName(p.owner_id)})</span> : null}
+                </li>
+              ))}
+            </ul>
+          ) : null}
           {handoff ? (
             <div class={handoff.to_agent_id === me.id ? "handoff-banner for-me" : "handoff-banner"} role="status">
               <div class="handoff-text">
               <p>
                 {handoff.to_agent_id === me.id ? (
                   <>
-                    <strong>{dir.agentName(handoff.from_agent_id)}</strong> offers you this ticket:
+                    <strong>{handoff.from_agent_id === 0 ? "Steadfast" : dir.agentName(handoff.from_agent_id)}</strong>{" "}
+                    offers you this ticket:
                   </>
                 ) : (
                   <>
