@@ -40,6 +40,7 @@ function ticketRoutes(t = ticket(), extra: Routes = {}): Routes {
           message({ id: 2, kind: "reply", author: { kind: "agent", id: BEN.id }, body: "Checking with billing." }),
           message({ id: 3, kind: "note", author: { kind: "agent", id: BEN.id }, body: "Template bug, build 4.12." }),
           message({ id: 4, kind: "system", author: { kind: "system", id: 0 }, body: "We have your message." }),
+          message({ id: 5, body: "Any update??", chase: true }),
         ],
       },
     },
@@ -113,6 +114,9 @@ describe("TicketView", () => {
     expect(item("Template bug, build 4.12.").className).toContain("msg-note");
     expect(screen.getByText("Ben Okafor took ownership").closest("li")!.className).toBe("event");
     expect(screen.getByText("We have your message.").closest("details")).not.toBeNull();
+    // A customer who only asked for news is marked as a chase; other messages are not.
+    expect(item("Any update??").querySelector(".chase-badge")?.textContent).toBe("Chase");
+    expect(item("Our invoices show 21% VAT.").querySelector(".chase-badge")).toBeNull();
     // Quoted history is behind a toggle.
     expect(screen.queryByText(/old text/)).toBeNull();
     fireEvent.click(screen.getByRole("button", { name: "Show quoted history" }));

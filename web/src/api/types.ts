@@ -86,6 +86,7 @@ export interface Message {
   from_address: string | null;
   html: string | null;
   quoted: string | null;
+  chase?: boolean; // A customer message that only asks for news.
 }
 
 export interface FieldChange {

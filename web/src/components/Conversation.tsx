@@ -55,6 +55,11 @@ function MessageItem({ m, names }: { m: Message; names: Names }) {
           {m.kind === "note" ? <span class="note-label">Internal note · </span> : null}
           <strong>{who}</strong> {m.kind === "note" ? "" : KIND_LABEL[m.kind]}
           {m.from_address ? <span class="quiet"> &lt;{m.from_address}&gt; by email</span> : null}
+          {m.chase ? (
+            <span class="chase-badge" title="The customer only asked for news: they had to chase us.">
+              Chase
+            </span>
+          ) : null}
         </span>
         <time class="msg-time" dateTime={m.created_at} title={when(m.created_at)}>
           {when(m.created_at)}
