@@ -19,6 +19,7 @@
 #include "common/crypto.h"
 #include "common/log.h"
 #include "common/text.h"
+#include "engine/chase.h"
 #include "engine/engine.h"
 #include "http/api.h"
 #include "http/auth.h"
@@ -197,6 +198,9 @@ Status RunServe(const ServeOptions& o) {
   intake_options.max_attachment_bytes = config.max_attachment_bytes;
   intake_options.max_body_bytes = config.max_message_bytes;
   intake_options.auto_ack = config.mail_auto_ack;
+  intake_options.is_chase = [](std::string_view text, std::string_view language) {
+    return engine::DetectChase(text, language).is_chase;
+  };
   intake_options.auto_limit = static_cast<int>(config.mail_auto_limit);
   intake_options.auto_window_ms = static_cast<int64_t>(config.mail_auto_window_seconds) * 1000;
   mail::MailIntake intake(*store, clock, intake_options);

@@ -6,7 +6,6 @@
 #include "common/log.h"
 #include "common/text.h"
 #include "domain/ticket_rules.h"
-#include "engine/chase.h"
 #include "mail/html_sanitizer.h"
 #include "mail/loop_guard.h"
 #include "mail/parsed_mail.h"
@@ -239,7 +238,8 @@ Result<IntakeResult> MailIntake::Ingest(std::string_view raw) {
     }
     const Principal who = Principal::ForCustomer(customer, shares);
     const Timestamp now = clock_.Now();
-    content.message.chase = engine::DetectChase(content.message.body, customer.language).is_chase;
+    content.message.chase =
+        options_.is_chase && options_.is_chase(content.message.body, customer.language);
     auto w = store_.ModifyTicket(id, [&](const domain::TicketState& s) {
       return domain::AddMessage(s, who, content.message, false, now);
     });

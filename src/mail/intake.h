@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,10 @@ struct IntakeOptions {
   bool auto_ack = true;
   int auto_limit = 10;
   int64_t auto_window_ms = 10 * 60 * 1000;
+  // Whether a customer's reply (its fresh text, in the customer's language) only asks for news:
+  // counted on the ticket as a chase. The detector lives in engine/chase.h; the program passes
+  // it in. Unset: nothing is a chase.
+  std::function<bool(std::string_view text, std::string_view language)> is_chase;
 };
 
 struct IntakeResult {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "engine/chase.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "testing/fake_clock.h"
 #include "testing/test_util.h"
@@ -30,6 +31,9 @@ class IntakeTest : public ::testing::Test {
     intake_.reset();
     store_.reset();
     options.message_id_domain = "help.example";
+    options.is_chase = [](std::string_view text, std::string_view language) {
+      return engine::DetectChase(text, language).is_chase;
+    };
     storage::sqlite::SqliteOptions o;
     o.path = dir_.path() + "/steadfast.db";
     auto store = storage::sqlite::SqliteStore::Open(o, clock_);
