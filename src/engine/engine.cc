@@ -149,15 +149,18 @@ PassStats Engine::RunOnce() {
     auto key = store_.Secret("followup_links");
     if (readable(key.status())) {
       for (storage::TicketId id : followups->ask) {
+        // The address is read here, not inside the write (a unit the writer may run twice).
+        auto ticket = store_.GetTicket(id);
+        if (!readable(ticket.status())) continue;
+        auto customer = store_.GetCustomer(ticket->ticket.customer_id);
+        if (!readable(customer.status())) continue;
+        // Without an address nobody can be asked: the ticket still closes in time.
+        const std::string to = customer->emails.empty() ? "" : customer->emails.front();
         const std::string link =
             options_.public_url + "/api/v1/followup?token=" + MakeFollowUpToken(*key, id, now);
         queue(
             id,
-            [this, link, now](const domain::TicketState& s) -> Result<domain::Change> {
-              SF_ASSIGN_OR_RETURN(domain::Customer customer,
-                                  store_.GetCustomer(s.ticket.customer_id));
-              // Without an address nobody can be asked: the ticket still closes in time.
-              const std::string to = customer.emails.empty() ? "" : customer.emails.front();
+            [to, link, now](const domain::TicketState& s) {
               return domain::AskFollowUp(s, to, link + "&answer=yes", link + "&answer=no", now);
             },
             &stats.asked);
