@@ -15,6 +15,7 @@
 #include "app/config.h"
 #include "app/demo.h"
 #include "app/seed.h"
+#include "app/test_clock.h"
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "common/log.h"
@@ -184,7 +185,15 @@ Status RunServe(const ServeOptions& o) {
   SF_ASSIGN_OR_RETURN(auto host_port, ParseListen(config.listen, "--listen"));
   SetLogLevel(ParseLevel(config.log_level));
 
-  SystemClock clock;
+  SystemClock system_clock;
+  std::unique_ptr<OffsetFileClock> test_clock;
+  // Test-only (tests/e2e/harness.py): time moved forward by the test; refused if unreadable.
+  if (const char* path = std::getenv(kTestClockVariable); path != nullptr && *path != '\0') {
+    SF_ASSIGN_OR_RETURN(test_clock, OffsetFileClock::Open(path));
+    Log(LogLevel::kWarn, "the test clock is on: time is moved by a file (test only)",
+        {{"file", path}});
+  }
+  const Clock& clock = test_clock ? static_cast<const Clock&>(*test_clock) : system_clock;
   SF_ASSIGN_OR_RETURN(auto store, OpenStore(o.data_dir, clock, true, config.read_connections));
   http::AuthOptions auth_options;
   auth_options.secure_cookies = config.secure_cookies;

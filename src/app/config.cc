@@ -324,8 +324,8 @@ Result<Config> LoadConfig(const std::optional<std::string>& path,
     if (name.rfind("STEADFAST_", 0) != 0) continue;
     // Secrets read by `init` and `user add`, not settings of the server.
     if (name == "STEADFAST_ADMIN_PASSWORD" || name == "STEADFAST_USER_PASSWORD") continue;
-    // Test-only fault injection, read once by `serve` (docs/mail.md); not a setting.
-    if (name == "STEADFAST_FAULT") continue;
+    // Test-only fault injection and test clock, read once by `serve`; not settings.
+    if (name == "STEADFAST_FAULT" || name == "STEADFAST_TEST_CLOCK_FILE") continue;
     std::string key = name.substr(10);
     for (char& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     SF_RETURN_IF_ERROR(Apply(c, key, value, name));

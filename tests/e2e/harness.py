@@ -93,7 +93,7 @@ class Client:
 class Server:
     """A running `steadfast serve` on a fresh data folder (created with `init`)."""
 
-    def __init__(self, demo=False, env=None, data_dir=None):
+    def __init__(self, demo=False, env=None, data_dir=None, test_clock=False):
         if not BINARY:
             raise RuntimeError("set STEADFAST_BIN to the steadfast binary")
         self.owns_dir = data_dir is None
@@ -102,6 +102,15 @@ class Server:
         # `serve` rejects unknown STEADFAST_* settings; the test runner's own variable is not one.
         self.env.pop("STEADFAST_BIN", None)
         self.env.update(env or {})
+        # The test clock (src/app/test_clock.h): the server's time is the system's plus the
+        # seconds in this file; advance() moves it forward.
+        self.clock_file = None
+        self.clock_offset = 0
+        if test_clock:
+            self.clock_file = os.path.join(self.data_dir, "clock-offset")
+            with open(self.clock_file, "w") as f:
+                f.write("0")
+            self.env["STEADFAST_TEST_CLOCK_FILE"] = self.clock_file
         self.proc = None
         self.port = None
         db = os.path.join(self.data_dir, "steadfast.db")
@@ -127,6 +136,15 @@ class Server:
                                (line, self.data_dir))
         self.port = int(line.strip().rsplit(":", 1)[1])
         return self
+
+    def advance(self, seconds):
+        """Moves the server's clock forward (REQUIRES test_clock=True). The server reads the
+        file within 50 ms; the engine acts on its next pass (every second)."""
+        self.clock_offset += int(seconds)
+        tmp = self.clock_file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(str(self.clock_offset))
+        os.replace(tmp, self.clock_file)
 
     def cli(self, *args, check=True, input_env=None):
         env = dict(self.env)
