@@ -26,8 +26,4 @@ struct SanitizeOptions {
 // - Output is well-formed: every attribute quoted and escaped, every element closed.
 std::string SanitizeHtml(std::string_view html, const SanitizeOptions& options = {});
 
-// The readable text of an HTML body (for mail that has no text/plain part): block elements
-// become line breaks, links keep their text, script/style content is dropped.
-std::string HtmlToText(std::string_view html);
-
 }  // namespace steadfast::mail

@@ -7,6 +7,7 @@
 #include "common/text.h"
 #include "domain/ticket_rules.h"
 #include "mail/html_sanitizer.h"
+#include "mail/html_text.h"
 #include "mail/loop_guard.h"
 #include "mail/parsed_mail.h"
 #include "mail/quoted_text.h"

@@ -11,6 +11,7 @@
 
 #include "common/text.h"
 #include "mail/html_sanitizer.h"
+#include "mail/html_text.h"
 #include "mail/parsed_mail.h"
 #include "mail/quoted_text.h"
 

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "mail/html_text.h"
+
 namespace steadfast::mail {
 namespace {
 
