@@ -192,6 +192,8 @@ Status RunServe(const ServeOptions& o) {
   http::ApiOptions api_options;
   api_options.max_attachment_bytes = config.max_attachment_bytes;
   api_options.max_message_bytes = config.max_message_bytes;
+  api_options.public_url =
+      config.public_url.empty() ? "http://" + config.listen : config.public_url;
   mail::IntakeOptions intake_options;
   intake_options.message_id_domain = config.mail_domain;
   intake_options.subject_tag_prefix = config.mail_subject_tag;
