@@ -460,13 +460,30 @@ TEST_P(StoreContract, CredentialsAreSavedFoundAndDeleted) {
   EXPECT_EQ(Code(store().FindCredential(std::string(64, 'c')).status()), "NotFound");
 }
 
-TEST_P(StoreContract, PortalLinkSignsInOnceBeforeItExpiresAndItsMailIsQueued) {
-  const Customer c = MakeCustomer("Pat", {"pat@example.com"});
+// A portal link for `c` made now, valid for 15 minutes.
+PortalLink LinkFor(const Customer& c, Timestamp now) {
   PortalLink link;
   link.token_hash = std::string(64, 'd');
   link.customer_id = c.id;
-  link.created_at = clock_.Now();
-  link.expires_at = Timestamp{clock_.Now().millis + 15 * 60'000};
+  link.created_at = now;
+  link.expires_at = Timestamp{now.millis + 15 * 60'000};
+  return link;
+}
+
+// A customer session to start with a portal link (kind and principal are the store's to set).
+Credential PortalSession(Timestamp now) {
+  Credential session;
+  session.token_hash = std::string(64, 'e');
+  session.csrf_token = "csrf-1";
+  session.label = "session";
+  session.created_at = now;
+  session.expires_at = Timestamp{now.millis + 3'600'000};
+  return session;
+}
+
+TEST_P(StoreContract, PortalLinkSignsInOnceBeforeItExpiresAndItsMailIsQueued) {
+  const Customer c = MakeCustomer("Pat", {"pat@example.com"});
+  const PortalLink link = LinkFor(c, clock_.Now());
   ASSERT_TRUE(store()
                   .SavePortalLink(link, DirectMail{"pat@example.com", "Your sign-in link",
                                                    "Open https://help.example/portal/..."})
@@ -492,12 +509,7 @@ TEST_P(StoreContract, PortalLinkSignsInOnceBeforeItExpiresAndItsMailIsQueued) {
                 return std::string("x");
               })).empty());
 
-  Credential session;
-  session.token_hash = std::string(64, 'e');
-  session.csrf_token = "csrf-1";
-  session.label = "session";
-  session.created_at = clock_.Now();
-  session.expires_at = Timestamp{clock_.Now().millis + 3'600'000};
+  Credential session = PortalSession(clock_.Now());
   // Unknown: nothing happens.
   EXPECT_EQ(Code(store().UsePortalLink(std::string(64, 'f'), clock_.Now(), session).status()),
             "NotFound");
@@ -517,16 +529,9 @@ TEST_P(StoreContract, PortalLinkSignsInOnceBeforeItExpiresAndItsMailIsQueued) {
 
 TEST_P(StoreContract, PortalLinkDoesNotWorkFromTheMomentItExpires) {
   const Customer c = MakeCustomer("Pat", {"pat@example.com"});
-  PortalLink link;
-  link.token_hash = std::string(64, 'd');
-  link.customer_id = c.id;
-  link.created_at = clock_.Now();
-  link.expires_at = Timestamp{clock_.Now().millis + 15 * 60'000};
+  const PortalLink link = LinkFor(c, clock_.Now());
   ASSERT_TRUE(store().SavePortalLink(link, DirectMail{"pat@example.com", "s", "b"}).ok());
-  Credential session;
-  session.token_hash = std::string(64, 'e');
-  session.csrf_token = "csrf-1";
-  session.created_at = clock_.Now();
+  const Credential session = PortalSession(clock_.Now());
   clock_.Advance(15min);
   EXPECT_EQ(Code(store().UsePortalLink(link.token_hash, clock_.Now(), session).status()),
             "NotFound");

@@ -6,7 +6,25 @@ import type { Customer } from "../api/types";
 import { navigate, onLinkClick } from "../router";
 import type { PortalApi } from "./api";
 
-function FormError({ error }: { error: string | null }) {
+// A form's sending state: `run` calls `action`, busy meanwhile, its failure as plain words.
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (action: () => Promise<void>, words: (e: unknown) => string = errorText) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (err) {
+      setError(words(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, run };
+}
+
+export function FormError({ error }: { error: string | null }) {
   if (!error) return null;
   return (
     <p class="p-error" role="alert">
@@ -17,22 +35,12 @@ function FormError({ error }: { error: string | null }) {
 
 export function RequestLink({ api, reason }: { api: PortalApi; reason: string | null }) {
   const [email, setEmail] = useState("");
-  const [busy, setBusy] = useState(false);
   const [sent, setSent] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const r = await api.requestLink(email.trim());
-      setSent(r.message);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    run(async () => setSent((await api.requestLink(email.trim())).message));
   };
 
   return (
@@ -73,31 +81,24 @@ export function RequestLink({ api, reason }: { api: PortalApi; reason: string | 
 // scanner that opens links cannot sign in for the customer or spend the link.
 export function SignIn({ api, onSignedIn }: { api: PortalApi; onSignedIn: (c: Customer) => void }) {
   const [token] = useState(() => new URLSearchParams(location.hash.replace(/^#/, "")).get("token") ?? "");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
 
   useEffect(() => {
     // The token leaves the address bar (and the history) at once.
     if (location.hash) history.replaceState(null, "", location.pathname);
   }, []);
 
-  const signIn = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const customer = await api.signIn(token);
-      onSignedIn(customer);
-      navigate("/portal/", { replace: true });
-    } catch (err) {
-      setError(
+  const signIn = () =>
+    run(
+      async () => {
+        onSignedIn(await api.signIn(token));
+        navigate("/portal/", { replace: true });
+      },
+      (err) =>
         err instanceof ApiError && err.status === 404
           ? "This sign-in link was already used or has expired. Ask for a new one below."
           : errorText(err),
-      );
-    } finally {
-      setBusy(false);
-    }
-  };
+    );
 
   if (!token) {
     return (
@@ -139,15 +140,12 @@ export function NewTicket({ api, me }: { api: PortalApi; me: Customer | null }) 
   const [subject, setSubject] = useState("");
   const [message, setMessage] = useState("");
   const trap = useRef<HTMLInputElement>(null);
-  const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    run(async () => {
       if (me) {
         const w = await api.openTicket(subject.trim(), message);
         navigate(`/portal/tickets/${w.ticket.id}`);
@@ -161,11 +159,7 @@ export function NewTicket({ api, me }: { api: PortalApi; me: Customer | null }) 
         website: trap.current?.value ?? "",
       });
       setDone(r.message);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (done) {

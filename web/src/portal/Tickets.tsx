@@ -6,6 +6,7 @@ import type { Customer, Message, Ticket, TicketSummary } from "../api/types";
 import { bytes } from "../lib/format";
 import { onLinkClick } from "../router";
 import type { PortalApi } from "./api";
+import { FormError, useAction } from "./Forms";
 import { headline, plainState, when } from "./state";
 
 export function MyTickets({ api, me }: { api: PortalApi; me: Customer }) {
@@ -192,26 +193,20 @@ function replier(t: Ticket, m: Message): string {
 function Reply({ api, ticket, onSent }: { api: PortalApi; ticket: Ticket; onSent: () => void }) {
   const [body, setBody] = useState("");
   const [files, setFiles] = useState<File[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [sent, setSent] = useState(false);
+  const { busy, error, run } = useAction();
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    const form = e.target as HTMLFormElement;
+    run(async () => {
       await api.reply(ticket.id, body, files);
       setBody("");
       setFiles([]);
       setSent(true);
-      (e.target as HTMLFormElement).reset();
+      form.reset();
       onSent();
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const closed = ticket.status === "closed";
@@ -240,11 +235,7 @@ function Reply({ api, ticket, onSent }: { api: PortalApi; ticket: Ticket; onSent
             multiple
             onChange={(e) => setFiles(Array.from((e.target as HTMLInputElement).files ?? []))}
           />
-          {error ? (
-            <p class="p-error" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <FormError error={error} />
           {sent ? (
             <p class="p-ok" role="status">
               Sent. We have it.
