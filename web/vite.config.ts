@@ -24,11 +24,6 @@ export default defineConfig({
     sourcemap: false,
     modulePreload: { polyfill: false },
     reportCompressedSize: true,
-    // Two pages: the agent workspace (index.html) and the customer portal (portal.html, served
-    // under /portal/). Each loads only its own code.
-    rollupOptions: {
-      input: { workspace: "index.html", portal: "portal.html" },
-    },
   },
   test: {
     environment: "happy-dom",
