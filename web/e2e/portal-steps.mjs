@@ -4,7 +4,8 @@
 //   the ticket's customer asks for a sign-in link → the link arrives by real SMTP (a tiny sink
 //   below, which the server sends to) → the customer signs in through the portal with the button
 //   → sees the ticket, its owner, the outcome and the plain statement → the link does not work
-//   twice → another customer's ticket, opened by URL, is "not found" (and the API answers 404).
+//   twice → another customer's ticket, opened by URL, is "not found" (and the API answers 404) →
+//   signed out, someone without an account writes through the contact form.
 //
 // Screenshots of the portal screens go to web/e2e/artifacts/ (phone width: customers mostly read
 // mail on a phone).
@@ -202,6 +203,20 @@ export async function portalSteps({ browser, base, apiBase, token, ticketId, smt
     await p.getByRole("button", { name: "Sign out" }).click();
     await p.getByRole("button", { name: "Email me a sign-in link" }).waitFor();
     assert.equal(await p.evaluate(() => fetch("/api/v1/auth/me").then((r) => r.status)), 401);
+  });
+  await check("portal: signed out, the contact form opens a ticket and answers by email", async () => {
+    await p.getByRole("link", { name: "New ticket" }).click();
+    await p.getByLabel("Your email address").fill("walk.in@example.org");
+    await p.getByLabel("Your name (optional)").fill("Walk In");
+    await p.getByLabel("Subject").fill("Do you ship to Iceland?");
+    await p.getByLabel("How can we help?").fill("I would like to order two bags.");
+    await p.screenshot({ path: join(artifacts, "16-portal-contact.png"), fullPage: true });
+    await p.getByRole("button", { name: "Send" }).click();
+    await p.getByRole("status").filter({ hasText: "we have your message" }).waitFor();
+    const ack = await smtp.waitFor("walk.in@example.org", (m) => /Do you ship to Iceland/.test(mailText(m.data)));
+    assert.match(ack.data, /Auto-Submitted: auto-replied/);
+    const found = await call("GET", "/customers?email=walk.in@example.org");
+    assert.equal(found.json.items.length, 1);
   });
   await ctx.close();
 }
