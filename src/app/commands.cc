@@ -201,6 +201,13 @@ Status RunServe(const ServeOptions& o) {
   http::ApiOptions api_options;
   api_options.max_attachment_bytes = config.max_attachment_bytes;
   api_options.max_message_bytes = config.max_message_bytes;
+  api_options.public_url =
+      config.public_url.empty() ? "http://" + config.listen : config.public_url;
+  api_options.portal.links_per_email = config.portal_links_per_email;
+  api_options.portal.links_per_address = config.portal_links_per_address;
+  api_options.portal.contacts_per_email = config.portal_contacts_per_email;
+  api_options.portal.contacts_per_address = config.portal_contacts_per_address;
+  api_options.portal.max_contact_message_bytes = config.portal_contact_max_bytes;
   mail::IntakeOptions intake_options;
   intake_options.message_id_domain = config.mail_domain;
   intake_options.subject_tag_prefix = config.mail_subject_tag;

@@ -110,6 +110,17 @@ Status Apply(Config& c, const std::string& key, const std::string& value, std::s
   if (key == "offer_cap") return SetSize(value, field, &c.offer_cap);
   if (key == "followup_after_seconds") return SetSize(value, field, &c.followup_after_seconds);
   if (key == "close_after_seconds") return SetSize(value, field, &c.close_after_seconds);
+  if (key == "portal_links_per_email") return SetInt(value, field, &c.portal_links_per_email);
+  if (key == "portal_links_per_address") return SetInt(value, field, &c.portal_links_per_address);
+  if (key == "portal_contacts_per_email") {
+    return SetInt(value, field, &c.portal_contacts_per_email);
+  }
+  if (key == "portal_contacts_per_address") {
+    return SetInt(value, field, &c.portal_contacts_per_address);
+  }
+  if (key == "portal_contact_max_bytes") {
+    return SetSize(value, field, &c.portal_contact_max_bytes);
+  }
   if (key == "public_url") {
     if (value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0) {
       return Status::InvalidArgument(std::string(field), "must start with http:// or https://");

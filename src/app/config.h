@@ -70,6 +70,13 @@ struct Config {
   size_t followup_after_seconds = 3 * 24 * 3600;  // STEADFAST_FOLLOWUP_AFTER_SECONDS
   size_t close_after_seconds = 7 * 24 * 3600;     // STEADFAST_CLOSE_AFTER_SECONDS
   std::string public_url;  // STEADFAST_PUBLIC_URL: https://help.example.com (default: listen)
+  // The customer portal's public endpoints (docs/portal.md): sign-in links per 15 minutes and
+  // contact forms per hour, per email address and per client address; the contact message's size.
+  int portal_links_per_email = 3;           // STEADFAST_PORTAL_LINKS_PER_EMAIL
+  int portal_links_per_address = 20;        // STEADFAST_PORTAL_LINKS_PER_ADDRESS
+  int portal_contacts_per_email = 3;        // STEADFAST_PORTAL_CONTACTS_PER_EMAIL
+  int portal_contacts_per_address = 20;     // STEADFAST_PORTAL_CONTACTS_PER_ADDRESS
+  size_t portal_contact_max_bytes = 20480;  // STEADFAST_PORTAL_CONTACT_MAX_BYTES
   // The built web app to serve on the same origin (web/dist); empty: the API only.
   std::string web_root;  // STEADFAST_WEB_ROOT
   // IMAP mailboxes to poll ([[mailbox]] tables; the file only).

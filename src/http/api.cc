@@ -21,7 +21,9 @@ Api::Api(storage::Store& store, Authenticator& auth, const Clock& clock, ApiOpti
       clock_(clock),
       options_(options),
       intake_(intake),
-      mailboxes_(mailboxes) {
+      mailboxes_(mailboxes),
+      portal_limits_(clock, 15 * 60 * 1000),
+      contact_limits_(clock, 60 * 60 * 1000) {
   AddRoutes();
 }
 
@@ -41,6 +43,9 @@ void Api::AddRoutes() {
   AddPublic("POST", v1 + "/auth/logout", &Api::LogOut);
   AddPublic("GET", v1 + "/followup", &Api::FollowUpPage);
   AddPublic("POST", v1 + "/followup", &Api::FollowUpAnswer);
+  AddPublic("POST", v1 + "/portal/magic-link", &Api::PortalMagicLink);
+  AddPublic("POST", v1 + "/portal/session", &Api::PortalSession);
+  AddPublic("POST", v1 + "/portal/contact", &Api::PortalContact);
   Add("GET", v1 + "/auth/me", &Api::Me);
 
   Add("GET", v1 + "/tickets", &Api::ListTickets);
@@ -163,8 +168,9 @@ Result<Response> Api::Me(const Call& c) {
         json::object{{"kind", "agent"}, {"agent", RenderAgent(a)}, {"csrf_token", csrf_token}});
   }
   SF_ASSIGN_OR_RETURN(domain::Customer cu, store_.GetCustomer(c.who->id));
-  return JsonResponse(json::object{
-      {"kind", "customer"}, {"customer", RenderCustomer(cu)}, {"csrf_token", csrf_token}});
+  return JsonResponse(json::object{{"kind", "customer"},
+                                   {"customer", RenderCustomerFor(cu, *c.who)},
+                                   {"csrf_token", csrf_token}});
 }
 
 Result<domain::TicketState> Api::LoadAuthorized(const Call& c, domain::TicketId id,
@@ -184,6 +190,29 @@ Result<storage::TicketWrite> Api::Modify(
         {.ticket = &s.ticket, .handoff = s.pending_handoff ? &*s.pending_handoff : nullptr}));
     return decide(s);
   });
+}
+
+Result<json::value> Api::TicketJson(const domain::TicketState& s, const domain::Principal& viewer) {
+  std::optional<std::string> owner_name;
+  if (s.ticket.owner_id) {
+    auto agent = store_.GetAgent(*s.ticket.owner_id);
+    if (agent.ok()) {
+      owner_name = agent->name;
+    } else if (agent.status().code() != StatusCode::kNotFound) {
+      return agent.status();
+    }
+  }
+  return RenderTicket(s, viewer, owner_name);
+}
+
+Result<json::value> Api::WriteJson(const storage::TicketWrite& w, const domain::Principal& viewer) {
+  SF_ASSIGN_OR_RETURN(json::value ticket, TicketJson(w.state, viewer));
+  json::array messages;
+  for (const auto& m : w.messages) {
+    if (CanSeeMessage(viewer, m.kind)) messages.push_back(RenderMessage(m));
+  }
+  return json::value(
+      json::object{{"ticket", std::move(ticket)}, {"messages", std::move(messages)}});
 }
 
 Status Api::RequireActiveAgent(domain::AgentId id, std::string_view field) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <functional>
 #include <memory>
 
@@ -8,6 +9,7 @@
 #include "domain/principal.h"
 #include "http/auth.h"
 #include "http/message.h"
+#include "http/rate_limiter.h"
 #include "http/router.h"
 #include "mail/intake.h"
 #include "storage/store.h"
@@ -18,9 +20,22 @@ class MailboxPollers;
 
 namespace steadfast::http {
 
+// Abuse limits of the portal's public endpoints, per client address and per email address.
+struct PortalLimits {
+  int links_per_email = 3;  // Sign-in links asked for, per 15 minutes.
+  int links_per_address = 20;
+  int sessions_per_address = 30;  // Sign-in attempts (link tokens used), per 15 minutes.
+  int contacts_per_email = 3;     // Contact forms sent, per hour.
+  int contacts_per_address = 20;
+  size_t max_contact_message_bytes = 20 * 1024;
+};
+
 struct ApiOptions {
   size_t max_message_bytes = 256 * 1024;           // Text of one message.
   size_t max_attachment_bytes = 10 * 1024 * 1024;  // One attached file.
+  // Where customers reach us (links in email): "https://help.example.com", no trailing slash.
+  std::string public_url = "http://127.0.0.1:8080";
+  PortalLimits portal;
 };
 
 // The REST API under /api/v1: parses and validates each request, asks domain::Authorize,
@@ -88,6 +103,12 @@ class Api {
   Result<Response> FollowUpPage(const Call& c);
   Result<Response> FollowUpAnswer(const Call& c);
 
+  // Customer portal (api_portal.cc). Public: a sign-in link asked for by email (the same answer
+  // for any address), the session its token starts, and the contact form.
+  Result<Response> PortalMagicLink(const Call& c);
+  Result<Response> PortalSession(const Call& c);
+  Result<Response> PortalContact(const Call& c);
+
   // Mail (api_mail.cc).
   Result<Response> IngestMail(const Call& c);
   Result<Response> ListMailboxes(const Call& c);
@@ -114,6 +135,12 @@ class Api {
   Result<storage::TicketWrite> Modify(
       const Call& c, domain::TicketId id, domain::Action action,
       std::function<Result<domain::Change>(const domain::TicketState&)> decide);
+  // The ticket as `viewer` may see it (render.h), with its owner's display name looked up.
+  Result<boost::json::value> TicketJson(const domain::TicketState& s,
+                                        const domain::Principal& viewer);
+  // {"ticket": TicketJson, "messages": [the write's messages]}.
+  Result<boost::json::value> WriteJson(const storage::TicketWrite& w,
+                                       const domain::Principal& viewer);
   // Checks that `id` is an active agent; InvalidArgument(field) otherwise.
   Status RequireActiveAgent(domain::AgentId id, std::string_view field);
 
@@ -124,6 +151,8 @@ class Api {
   mail::MailIntake* const intake_;
   const mail::MailboxPollers* const mailboxes_;
   Router<Route> router_;
+  RateLimiter portal_limits_;   // Sign-in links and sessions, per 15 minutes.
+  RateLimiter contact_limits_;  // Contact forms, per hour.
 };
 
 }  // namespace steadfast::http

@@ -124,7 +124,8 @@ Result<Response> Api::ChangePromise(const Call& c, bool renegotiate) {
     SF_ASSIGN_OR_RETURN(auto after, store_.ListPromises(again));
     if (!after.empty()) changed = RenderPromise(after.front());
   }
-  return JsonResponse(json::object{{"promise", changed}, {"ticket", RenderTicket(w.state, who)}});
+  SF_ASSIGN_OR_RETURN(json::value ticket, TicketJson(w.state, who));
+  return JsonResponse(json::object{{"promise", changed}, {"ticket", std::move(ticket)}});
 }
 
 Result<Response> Api::FollowThroughStats(const Call& c) {

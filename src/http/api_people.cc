@@ -118,7 +118,7 @@ Result<Response> Api::CreateCustomer(const Call& c) {
 Result<Response> Api::GetCustomer(const Call& c) {
   SF_ASSIGN_OR_RETURN(Customer cu, store_.GetCustomer(c.path.id()));
   SF_RETURN_IF_ERROR(Authorize(*c.who, Action::kViewCustomer, {.customer = &cu}));
-  return JsonResponse(RenderCustomer(cu));
+  return JsonResponse(RenderCustomerFor(cu, *c.who));
 }
 
 Result<Response> Api::PatchCustomer(const Call& c) {

@@ -35,13 +35,6 @@ Result<std::optional<Priority>> ParsePriorityField(const JsonFields& f) {
 
 Response Created(const json::value& body) { return JsonResponse(body, 201); }
 
-json::value WriteBody(const storage::TicketWrite& w, const Principal& viewer) {
-  json::object o = RenderTicket(w.state, viewer).as_object();
-  json::array messages;
-  for (const auto& m : w.messages) messages.push_back(RenderMessage(m));
-  return json::object{{"ticket", std::move(o)}, {"messages", std::move(messages)}};
-}
-
 // The parts of a message post, from JSON or multipart/form-data.
 struct MessageInput {
   std::optional<std::string> kind;
@@ -168,7 +161,8 @@ Result<Response> Api::CreateTicket(const Call& c) {
     }
     t.channel = Channel::kPortal;
     SF_ASSIGN_OR_RETURN(auto w, store_.CreateTicketFor(t, c.who->id, *c.who));
-    return Created(WriteBody(w, *c.who));
+    SF_ASSIGN_OR_RETURN(json::value out, WriteJson(w, *c.who));
+    return Created(out);
   }
   SF_ASSIGN_OR_RETURN(const json::object* cust, f.Object("customer"));
   if (cust == nullptr) return Status::InvalidArgument("customer", "is required");
@@ -187,7 +181,8 @@ Result<Response> Api::CreateTicket(const Call& c) {
   }
   t.channel = Channel::kApi;
   SF_ASSIGN_OR_RETURN(auto w, store_.CreateTicket(t, ref, *c.who));
-  return Created(WriteBody(w, *c.who));
+  SF_ASSIGN_OR_RETURN(json::value out, WriteJson(w, *c.who));
+  return Created(out);
 }
 
 Result<Response> Api::ListTickets(const Call& c) {
@@ -230,12 +225,17 @@ Result<Response> Api::ListTickets(const Call& c) {
   if (c.who->is_customer()) q.visible_to = *c.who;
   SF_ASSIGN_OR_RETURN(auto page, store_.ListTickets(q));
   json::monotonic_resource mr;
-  return JsonResponse(RenderTicketPage(page, &mr));
+  json::value out = RenderTicketPage(page, &mr);
+  if (c.who->is_customer()) {
+    for (json::value& t : out.as_object()["items"].as_array()) HideInternal(t.as_object(), *c.who);
+  }
+  return JsonResponse(out);
 }
 
 Result<Response> Api::GetTicket(const Call& c) {
   SF_ASSIGN_OR_RETURN(auto s, LoadAuthorized(c, c.path.id(), Action::kViewTicket));
-  return JsonResponse(RenderTicket(s, *c.who));
+  SF_ASSIGN_OR_RETURN(json::value out, TicketJson(s, *c.who));
+  return JsonResponse(out);
 }
 
 Result<Response> Api::PatchTicket(const Call& c) {
@@ -277,7 +277,8 @@ Result<Response> Api::PatchTicket(const Call& c) {
   SF_ASSIGN_OR_RETURN(auto w, Modify(c, c.path.id(), Action::kEditTicket, [&](const auto& s) {
                         return EditTicket(s, *c.who, patch, version, now);
                       }));
-  return JsonResponse(RenderTicket(w.state, *c.who));
+  SF_ASSIGN_OR_RETURN(json::value out, TicketJson(w.state, *c.who));
+  return JsonResponse(out);
 }
 
 Result<Response> Api::ListMessages(const Call& c) {
@@ -344,7 +345,8 @@ Result<Response> Api::PostMessage(const Call& c) {
         }
         return AddMessage(s, *c.who, m, then_pending, now);
       }));
-  return Created(WriteBody(w, *c.who));
+  SF_ASSIGN_OR_RETURN(json::value out, WriteJson(w, *c.who));
+  return Created(out);
 }
 
 Result<Response> Api::ListEvents(const Call& c) {
@@ -399,15 +401,16 @@ Result<Response> Api::AnswerHandoff(const Call& c, bool accept) {
         return DeclineHandoff(s, who, id, reason, now);
       }));
   SF_ASSIGN_OR_RETURN(Handoff after, store_.GetHandoff(id));
-  return JsonResponse(
-      json::object{{"handoff", RenderHandoff(after)}, {"ticket", RenderTicket(w.state, *c.who)}});
+  SF_ASSIGN_OR_RETURN(json::value ticket, TicketJson(w.state, *c.who));
+  return JsonResponse(json::object{{"handoff", RenderHandoff(after)}, {"ticket", ticket}});
 }
 
 Result<Response> Api::TakeTicket(const Call& c) {
   const Timestamp now = clock_.Now();
   SF_ASSIGN_OR_RETURN(auto w, Modify(c, c.path.id(), Action::kTakeOwnership,
                                      [&](const auto& s) { return TakeOwnership(s, *c.who, now); }));
-  return JsonResponse(RenderTicket(w.state, *c.who));
+  SF_ASSIGN_OR_RETURN(json::value out, TicketJson(w.state, *c.who));
+  return JsonResponse(out);
 }
 
 Result<Response> Api::AssignTicket(const Call& c) {
@@ -423,7 +426,8 @@ Result<Response> Api::AssignTicket(const Call& c) {
   SF_ASSIGN_OR_RETURN(auto w, Modify(c, c.path.id(), Action::kReassign, [&](const auto& s) {
                         return Reassign(s, *c.who, to, note, now);
                       }));
-  return JsonResponse(RenderTicket(w.state, *c.who));
+  SF_ASSIGN_OR_RETURN(json::value out, TicketJson(w.state, *c.who));
+  return JsonResponse(out);
 }
 
 Result<Response> Api::ResolveTicket(const Call& c) {
@@ -460,14 +464,16 @@ Result<Response> Api::ResolveTicket(const Call& c) {
   const Timestamp now = clock_.Now();
   SF_ASSIGN_OR_RETURN(auto w, Modify(c, c.path.id(), Action::kResolve,
                                      [&](const auto& s) { return Resolve(s, *c.who, in, now); }));
-  return JsonResponse(RenderTicket(w.state, *c.who));
+  SF_ASSIGN_OR_RETURN(json::value out, TicketJson(w.state, *c.who));
+  return JsonResponse(out);
 }
 
 Result<Response> Api::ReopenTicket(const Call& c) {
   const Timestamp now = clock_.Now();
   SF_ASSIGN_OR_RETURN(auto w, Modify(c, c.path.id(), Action::kReopen,
                                      [&](const auto& s) { return Reopen(s, *c.who, now); }));
-  return JsonResponse(RenderTicket(w.state, *c.who));
+  SF_ASSIGN_OR_RETURN(json::value out, TicketJson(w.state, *c.who));
+  return JsonResponse(out);
 }
 
 namespace {

@@ -18,37 +18,35 @@ std::string_view CookieValue(std::string_view header, std::string_view name) {
 }
 
 Authenticator::Authenticator(storage::Store& store, const Clock& clock, AuthOptions options)
-    : store_(store), clock_(clock), options_(options) {}
+    : store_(store),
+      clock_(clock),
+      options_(options),
+      failures_(clock, options.failure_window_ms) {}
 
-bool Authenticator::Blocked(const std::string& key, int limit) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = failures_.find(key);
-  if (it == failures_.end()) return false;
-  if (clock_.Now().millis - it->second.start_ms >= options_.failure_window_ms) {
-    failures_.erase(it);
-    return false;
-  }
-  return it->second.failures >= limit;
+storage::Credential Authenticator::NewSession(std::string* secret) const {
+  *secret = RandomToken();
+  storage::Credential cred;
+  cred.token_hash = Sha256Hex(*secret);
+  cred.csrf_token = RandomToken();
+  cred.label = "session";
+  cred.created_at = clock_.Now();
+  cred.expires_at = Timestamp{cred.created_at.millis + options_.session_ttl_ms};
+  return cred;
 }
 
-void Authenticator::RecordFailure(const std::string& key) {
-  std::lock_guard<std::mutex> lock(mu_);
-  const int64_t now = clock_.Now().millis;
-  Window& w = failures_[key];
-  if (w.failures == 0 || now - w.start_ms >= options_.failure_window_ms) {
-    w.start_ms = now;
-    w.failures = 0;
-  }
-  ++w.failures;
-  if (failures_.size() > 100000) failures_.clear();  // Bound memory under a spray of names.
+std::string Authenticator::SessionCookie(std::string_view secret) const {
+  return std::string(kSessionCookie) + "=" + std::string(secret) +
+         "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
+         std::to_string(options_.session_ttl_ms / 1000) +
+         (options_.secure_cookies ? "; Secure" : "");
 }
 
 Result<Authenticator::Login> Authenticator::LogIn(std::string_view email, std::string_view password,
                                                   std::string_view remote_address) {
   const std::string account_key = "account:" + AsciiLower(email);
   const std::string address_key = "address:" + std::string(remote_address);
-  if (Blocked(account_key, options_.max_failures_per_account) ||
-      Blocked(address_key, options_.max_failures_per_address)) {
+  if (failures_.Blocked(account_key, options_.max_failures_per_account) ||
+      failures_.Blocked(address_key, options_.max_failures_per_address)) {
     return Status::RateLimited("too many failed logins; try again in 15 minutes");
   }
   auto found = store_.FindAgentByEmail(AsciiLower(email));
@@ -56,27 +54,43 @@ Result<Authenticator::Login> Authenticator::LogIn(std::string_view email, std::s
   const bool ok =
       found.ok() && found->agent.active && VerifyPassword(password, found->password_hash);
   if (!ok) {
-    RecordFailure(account_key);
-    RecordFailure(address_key);
+    failures_.Record(account_key);
+    failures_.Record(address_key);
     return Status::Unauthenticated("wrong email or password");
   }
   Login out;
-  out.session_token = RandomToken();
-  out.csrf_token = RandomToken();
+  storage::Credential cred = NewSession(&out.session_token);
+  out.csrf_token = cred.csrf_token;
   out.agent = found->agent;
-  storage::Credential cred;
-  cred.token_hash = Sha256Hex(out.session_token);
   cred.kind = Actor::Kind::kAgent;
   cred.principal_id = out.agent.id;
-  cred.csrf_token = out.csrf_token;
-  cred.label = "session";
-  cred.created_at = clock_.Now();
-  cred.expires_at = Timestamp{cred.created_at.millis + options_.session_ttl_ms};
   SF_RETURN_IF_ERROR(store_.SaveCredential(cred));
-  out.set_cookie = std::string(kSessionCookie) + "=" + out.session_token +
-                   "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
-                   std::to_string(options_.session_ttl_ms / 1000) +
-                   (options_.secure_cookies ? "; Secure" : "");
+  out.set_cookie = SessionCookie(out.session_token);
+  return out;
+}
+
+Status Authenticator::IssuePortalLink(
+    domain::CustomerId customer,
+    const std::function<storage::DirectMail(std::string_view token)>& compose) {
+  const std::string token = RandomToken();
+  storage::PortalLink link;
+  link.token_hash = Sha256Hex(token);
+  link.customer_id = customer;
+  link.created_at = clock_.Now();
+  link.expires_at = Timestamp{link.created_at.millis + options_.portal_link_ttl_ms};
+  return store_.SavePortalLink(link, compose(token));
+}
+
+Result<Authenticator::CustomerLogin> Authenticator::StartCustomerSession(
+    std::string_view link_token) {
+  std::string secret;
+  storage::Credential cred = NewSession(&secret);
+  SF_ASSIGN_OR_RETURN(domain::CustomerId id,
+                      store_.UsePortalLink(Sha256Hex(link_token), clock_.Now(), cred));
+  CustomerLogin out;
+  SF_ASSIGN_OR_RETURN(out.customer, store_.GetCustomer(id));
+  out.csrf_token = cred.csrf_token;
+  out.set_cookie = SessionCookie(secret);
   return out;
 }
 

@@ -1,13 +1,13 @@
 #pragma once
 
-#include <mutex>
+#include <functional>
 #include <string>
-#include <unordered_map>
 
 #include "common/clock.h"
 #include "common/result.h"
 #include "domain/principal.h"
 #include "http/message.h"
+#include "http/rate_limiter.h"
 #include "storage/store.h"
 
 namespace steadfast::http {
@@ -18,7 +18,8 @@ struct AuthOptions {
   int max_failures_per_account = 5;
   int max_failures_per_address = 20;
   int64_t failure_window_ms = 15 * 60 * 1000;
-  bool secure_cookies = false;  // Add `Secure` to cookies (serving behind TLS).
+  bool secure_cookies = false;                  // Add `Secure` to cookies (serving behind TLS).
+  int64_t portal_link_ttl_ms = 15 * 60 * 1000;  // A portal sign-in link works this long, once.
 };
 
 inline constexpr char kSessionCookie[] = "sf_session";
@@ -41,6 +42,24 @@ class Authenticator {
   Result<Login> LogIn(std::string_view email, std::string_view password,
                       std::string_view remote_address);
 
+  // Portal sign-in (magic link). Makes a one-time token for `customer`, valid for
+  // portal_link_ttl_ms, and stores its SHA-256 with the mail `compose(token)` builds (the link
+  // carries the token; nothing else keeps it), in one transaction.
+  [[nodiscard]] Status IssuePortalLink(
+      domain::CustomerId customer,
+      const std::function<storage::DirectMail(std::string_view token)>& compose);
+
+  struct CustomerLogin {
+    std::string csrf_token;
+    domain::Customer customer;
+    std::string set_cookie;
+  };
+  // Uses the sign-in link token once and starts a customer session (cookie + CSRF token).
+  // NotFound alike for an unknown, used or expired token.
+  Result<CustomerLogin> StartCustomerSession(std::string_view link_token);
+
+  int64_t portal_link_ttl_ms() const { return options_.portal_link_ttl_ms; }
+
   // Ends the session of the request's cookie, if any. Returns the Set-Cookie that clears it.
   Result<std::string> LogOut(const Request& req);
 
@@ -60,19 +79,15 @@ class Authenticator {
   Result<domain::Principal> PrincipalFor(domain::Actor::Kind kind, int64_t id);
 
  private:
-  // True if `key` has reached `limit` failures in the current window.
-  bool Blocked(const std::string& key, int limit);
-  void RecordFailure(const std::string& key);
+  // A new session credential for the caller of LogIn/StartCustomerSession; `secret` is set to
+  // the cookie value.
+  storage::Credential NewSession(std::string* secret) const;
+  std::string SessionCookie(std::string_view secret) const;
 
   storage::Store& store_;
   const Clock& clock_;
   const AuthOptions options_;
-  std::mutex mu_;
-  struct Window {
-    int64_t start_ms = 0;
-    int failures = 0;
-  };
-  std::unordered_map<std::string, Window> failures_;  // Guarded by mu_.
+  RateLimiter failures_;  // Failed logins per account and per address.
 };
 
 // The value of cookie `name` in a Cookie header, or empty.

@@ -87,8 +87,17 @@ json::value RenderTicket(const Ticket& t, json::storage_ptr sp) {
   return o;
 }
 
-json::value RenderTicket(const TicketState& s, const Principal& viewer) {
+void HideInternal(json::object& ticket, const Principal& viewer) {
+  if (!viewer.is_customer()) return;
+  ticket["tags"] = json::array(ticket.storage());
+  ticket["team_id"] = nullptr;
+}
+
+json::value RenderTicket(const TicketState& s, const Principal& viewer,
+                         const std::optional<std::string>& owner_name) {
   json::value v = RenderTicket(s.ticket);
+  HideInternal(v.as_object(), viewer);
+  v.as_object()["owner_name"] = owner_name ? json::value(*owner_name) : json::value(nullptr);
   const bool show = s.pending_handoff.has_value() && CanSeeMessage(viewer, MessageKind::kNote);
   v.as_object()["pending_handoff"] =
       show ? RenderHandoff(*s.pending_handoff) : json::value(nullptr);
@@ -203,6 +212,12 @@ json::value RenderCustomer(const Customer& c) {
                       {"created_at", Time(c.created_at)},
                       {"updated_at", Time(c.updated_at)},
                       {"version", c.version}};
+}
+
+json::value RenderCustomerFor(const Customer& c, const Principal& viewer) {
+  json::value v = RenderCustomer(c);
+  if (viewer.is_customer()) v.as_object()["notes"] = "";
+  return v;
 }
 
 json::value RenderAgent(const Agent& a) {

@@ -12,9 +12,14 @@
 // OpenAPI document (docs/openapi.json) have one place to agree on.
 namespace steadfast::http {
 
-// The ticket as `viewer` may see it: customers never see the pending handoff (its note is
-// internal).
-boost::json::value RenderTicket(const domain::TicketState& s, const domain::Principal& viewer);
+// The ticket as `viewer` may see it, with its owner's display name (`owner_name`, null when
+// nobody owns it): customers never see the pending handoff (its note is internal), nor the
+// team's tags and team (empty and null for them).
+boost::json::value RenderTicket(const domain::TicketState& s, const domain::Principal& viewer,
+                                const std::optional<std::string>& owner_name);
+// Blanks what is the team's business in a rendered ticket (tags, team) when `viewer` is a
+// customer.
+void HideInternal(boost::json::object& ticket, const domain::Principal& viewer);
 // The functions taking a storage_ptr allocate from it: lists pass a monotonic resource so a
 // page of tickets costs a few allocations instead of hundreds.
 boost::json::value RenderTicket(const domain::Ticket& t, boost::json::storage_ptr sp = {});
@@ -23,6 +28,9 @@ boost::json::value RenderEvent(const domain::Event& e, boost::json::storage_ptr 
 boost::json::value RenderHandoff(const domain::Handoff& h);
 boost::json::value RenderPromise(const domain::Promise& p);
 boost::json::value RenderCustomer(const domain::Customer& c);
+// The customer as `viewer` may see it: a customer looking at themselves gets the team's notes
+// about them as "" (they are the team's).
+boost::json::value RenderCustomerFor(const domain::Customer& c, const domain::Principal& viewer);
 boost::json::value RenderAgent(const domain::Agent& a);
 boost::json::value RenderTeam(const domain::Team& t);
 // {"items": [tickets], "next_cursor": "..." | null}

@@ -88,7 +88,10 @@ Response StaticFiles::Serve(const Request& req) const {
   // Names are looked up as given; nothing outside the loaded set can be reached.
   auto it = files_.find(path == "/" ? std::string_view("/index.html") : path);
   if (it == files_.end() && !HasExtension(path) && path.find("..") == std::string_view::npos) {
-    it = files_.find("/index.html");
+    // The customer portal is its own page (web/portal.html), so customers never load the
+    // workspace's code; every other app route is the workspace.
+    const bool portal = path == "/portal" || path.rfind("/portal/", 0) == 0;
+    it = files_.find(portal ? "/portal.html" : "/index.html");
   }
   Response r;
   if (it == files_.end()) {

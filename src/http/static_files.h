@@ -11,7 +11,8 @@ namespace steadfast::http {
 
 // The built web app (web/dist), served from memory on the API's origin.
 // - GET and HEAD of any path outside /api/: the file of that name under the root; a path without
-//   a file extension that names no file gets index.html (the app routes it).
+//   a file extension that names no file gets index.html (the app routes it), or portal.html
+//   under /portal/ (the customer portal, a page of its own).
 // - Cache: files under /assets/ carry a content hash in their name, so they are cached for a year
 //   (immutable); everything else (index.html) is revalidated by ETag every time.
 // - Every HTML answer carries a Content-Security-Policy that allows only this origin's scripts

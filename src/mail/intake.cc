@@ -299,4 +299,21 @@ Result<IntakeResult> MailIntake::Ingest(std::string_view raw) {
                       note.empty() ? "new ticket" : note};
 }
 
+Result<storage::TicketWrite> MailIntake::OpenFromForm(const domain::NewTicket& t,
+                                                      const storage::CustomerRef& customer) {
+  AutoReplyVerdict ack{false, "acknowledgements are off"};
+  if (options_.auto_ack) {
+    SF_ASSIGN_OR_RETURN(ack, CheckAutoMailCap(store_, 0, customer.email, clock_.Now(),
+                                              options_.auto_limit, options_.auto_window_ms));
+  }
+  const auto then = [&](const domain::TicketState& s) -> Result<domain::Change> {
+    std::vector<domain::NewMessage> extra;
+    if (options_.auto_ack) {
+      extra.push_back(Acknowledgement(s.ticket, customer.email, customer.name, ack));
+    }
+    return AddSystemMessages(s, std::move(extra), clock_.Now());
+  };
+  return store_.CreateTicketThen(t, customer, Principal::System(), then);
+}
+
 }  // namespace steadfast::mail

@@ -72,6 +72,13 @@ class MailIntake {
   // Unavailable (or any other error) is temporary: retry later.
   Result<IntakeResult> Ingest(std::string_view raw);
 
+  // Opens ticket `t` written in a web form (the portal's contact form) by `customer`, found by
+  // email or created, and acknowledges it by automatic email to that address like a new ticket by
+  // mail (when auto_ack; within the same rate cap; otherwise a note says why not). Ok only after
+  // the commit.
+  Result<storage::TicketWrite> OpenFromForm(const domain::NewTicket& t,
+                                            const storage::CustomerRef& customer);
+
  private:
   storage::Store& store_;
   const Clock& clock_;

@@ -142,7 +142,33 @@ void MailSender::Loop() {
   }
 }
 
+Result<std::string> MailSender::ComposeDirect(const storage::OutboxItem& item,
+                                              std::string* to_address) {
+  *to_address = item.to_address;
+  for (const std::string* field : std::initializer_list<const std::string*>{
+           to_address, &item.subject, &options_.from_name, &options_.from_address}) {
+    if (!IsSingleLine(*field)) return Status::InvalidArgument("header", "a line break in a header");
+  }
+  if (!LooksLikeEmail(*to_address) || !LooksLikeEmail(options_.from_address)) {
+    return Status::InvalidArgument("to", "not an email address: " + *to_address);
+  }
+  if (item.body.empty()) return Status::NotFound("the mail to send is gone");
+  std::string m;
+  m += "From: " + EncodeHeaderWord(options_.from_name) + " <" + options_.from_address + ">\r\n";
+  m += "To: <" + *to_address + ">\r\n";
+  m += "Subject: " + EncodeHeaderWord(item.subject) + "\r\n";
+  m += "Date: " + MailDate(clock_.Now()) + "\r\n";
+  m += "Message-ID: <" + item.header_message_id + ">\r\n";
+  // Asked for, not a reply: but still automatic, so no auto-responder answers it.
+  m += "Auto-Submitted: auto-generated\r\n";
+  m += "X-Auto-Response-Suppress: All\r\n";
+  m += "MIME-Version: 1.0\r\n";
+  m += "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+  return m + Base64Body(item.body);
+}
+
 Result<std::string> MailSender::Compose(const storage::OutboxItem& item, std::string* to_address) {
+  if (item.ticket_id == 0) return ComposeDirect(item, to_address);
   SF_ASSIGN_OR_RETURN(domain::TicketState state, store_.GetTicket(item.ticket_id));
   SF_ASSIGN_OR_RETURN(domain::Customer customer, store_.GetCustomer(state.ticket.customer_id));
   SF_ASSIGN_OR_RETURN(auto messages, store_.ListMessages(item.ticket_id, false));
@@ -267,6 +293,10 @@ int MailSender::SendDue() {
   const Timestamp now = clock_.Now();
   auto claimed = store_.ClaimOutbox(
       now, Timestamp{now.millis + 5 * 60 * 1000}, 20, [&](const storage::OutboxItem& item) {
+        if (item.ticket_id == 0) {
+          // About no ticket: an id that threads nowhere if someone answers it.
+          return "portal." + RandomToken(12) + "@" + options_.message_id_domain;
+        }
         return MakeMessageId(item.ticket_id, item.message_id, RandomToken(9),
                              options_.message_id_domain);
       });
@@ -296,7 +326,7 @@ int MailSender::SendDue() {
          {"error", s.ToString()},
          {"final", give_up ? "yes" : "no"}});
     (void)store_.FinishOutbox(item.id, false, s.message(), retry, done);
-    if (give_up) {
+    if (give_up && item.ticket_id != 0) {
       // The agent must know the customer did not hear.
       domain::NewMessage note;
       note.kind = domain::MessageKind::kSystem;

@@ -50,6 +50,8 @@ class MailSender {
   void Loop();
   // Builds the RFC 5322 message for `item`. InvalidArgument for a field that cannot be sent.
   Result<std::string> Compose(const storage::OutboxItem& item, std::string* to_address);
+  // Compose for mail about no ticket (ticket_id 0): its own subject and body, from the team.
+  Result<std::string> ComposeDirect(const storage::OutboxItem& item, std::string* to_address);
   // Sends it; `permanent` is set for a 5xx answer.
   Status Deliver(const std::string& to, const std::string& message, bool* permanent);
 

@@ -118,6 +118,25 @@ struct OutboxItem {
   // to the ticket's customer.
   bool automatic = false;
   std::string to_address;
+  // Automatic mail about no ticket (a portal sign-in link) has ticket_id and message_id 0 and
+  // carries its own subject and body.
+  std::string subject;
+  std::string body;
+};
+
+// A one-time portal sign-in link. Only the SHA-256 of its token is stored.
+struct PortalLink {
+  std::string token_hash;  // Hex SHA-256 of the token in the link.
+  CustomerId customer_id = 0;
+  Timestamp created_at;
+  Timestamp expires_at;
+};
+
+// Automatic mail about no ticket, queued as it is.
+struct DirectMail {
+  std::string to_address;  // Lower-cased.
+  std::string subject;
+  std::string body;
 };
 
 // How much automatic mail was queued since some time, for the loop guard's rate cap.
@@ -206,6 +225,15 @@ class Store {
   virtual Status SaveCredential(const Credential& c) = 0;
   virtual Result<Credential> FindCredential(std::string_view token_hash) = 0;
   virtual Status DeleteCredential(std::string_view token_hash) = 0;
+
+  // Portal sign-in links. Stores `link` and queues `mail` (which carries the link) in one
+  // transaction. The mail's body is cleared from the outbox once it is sent.
+  virtual Status SavePortalLink(const PortalLink& link, const DirectMail& mail) = 0;
+  // Uses the link with `token_hash` once: if it is unused and unexpired at `now`, marks it used
+  // and saves `session` for its customer (session.kind and principal_id are set here), in one
+  // transaction, and returns the customer. NotFound alike for an unknown, used or expired link.
+  virtual Result<CustomerId> UsePortalLink(std::string_view token_hash, Timestamp now,
+                                           Credential session) = 0;
 
   // Tickets. CreateTicket finds the customer by email or creates them, then applies
   // domain::CreateTicket, all in one transaction.

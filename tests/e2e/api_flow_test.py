@@ -1030,15 +1030,17 @@ class PeopleTest(ApiTestCase):
                            409)
         self.assertEqual(self.alice_c.get(url).json(), c2)
 
-        # The customer sees their own record, nobody else's, and edits nothing here.
+        # The customer sees their own record (without the team's notes about them), nobody
+        # else's, and edits nothing here.
         xena = self.customer_client("xena@example.com")
-        self.assertEqual(xena.get(url).json(), c2)
+        self.assertEqual(xena.get(url).json(), dict(c2, notes=""))
         yuri_id = self.admin.get(V1 + "/customers?email=yuri@example.com").json()["items"][0]["id"]
         self.assertProblem(xena.get("%s/customers/%d" % (V1, yuri_id)), 404)
         self.assertProblem(xena.patch(url, {"version": 2, "name": "Me"}), 403)
         self.assertProblem(xena.get(V1 + "/customers"), 403)
         r = xena.get(V1 + "/auth/me")
-        self.assertEqual(r.json(), {"kind": "customer", "customer": c2, "csrf_token": None})
+        self.assertEqual(r.json(), {"kind": "customer", "customer": dict(c2, notes=""),
+                                    "csrf_token": None})
 
 
 if __name__ == "__main__":

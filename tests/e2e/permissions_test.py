@@ -373,6 +373,17 @@ class PermissionMatrixTest(unittest.TestCase):
             Row("POST", V1 + "/followup", fixed(raw=b"token=1.2.abc&answer=yes",
                                                  content_type="application/x-www-form-urlencoded"),
                 everyone(404)),
+            # The portal's public endpoints: the same answer for everyone (signed in or not);
+            # a token that was never issued signs nobody in.
+            Row("POST", V1 + "/portal/magic-link",
+                lambda who: {"body": {"email": unique("nobody") + "@example.com"}},
+                everyone(202)),
+            Row("POST", V1 + "/portal/session", fixed(body={"token": "never-issued"}),
+                everyone(404)),
+            Row("POST", V1 + "/portal/contact",
+                lambda who: {"body": {"email": unique("walkin") + "@example.com",
+                                      "subject": "Hello", "message": "Is anyone there?"}},
+                everyone(202)),
             # Follow-through: promise lists and figures for agents; changing a promise for its
             # maker, the ticket's owner or a lead.
             Row("GET", V1 + "/promises", fixed(query="owner=me"),

@@ -76,6 +76,22 @@ TEST_F(StaticFilesTest, AppRoutesGetTheAppAndMissingFilesAre404) {
   EXPECT_EQ(files.Serve(Get("/assets/../../secret.txt")).status, 404);
 }
 
+TEST_F(StaticFilesTest, PortalRoutesGetThePortalPageNotTheWorkspace) {
+  Write("portal.html", "<!doctype html><div id=portal></div>");
+  const StaticFiles files = Load();
+  for (const char* path : {"/portal", "/portal/", "/portal/sign-in", "/portal/tickets/42"}) {
+    const Response r = files.Serve(Get(path));
+    EXPECT_EQ(r.status, 200) << path;
+    EXPECT_EQ(r.body, "<!doctype html><div id=portal></div>") << path;
+    EXPECT_NE(HeaderOf(r, "Content-Security-Policy").find("script-src 'self'"), std::string::npos)
+        << path;
+  }
+  // Only the /portal/ folder: a workspace route that merely starts with the word stays there.
+  EXPECT_EQ(files.Serve(Get("/portals")).body, "<!doctype html><div id=app></div>");
+  EXPECT_EQ(files.Serve(Get("/tickets/42")).body, "<!doctype html><div id=app></div>");
+  EXPECT_EQ(files.Serve(Get("/portal/assets/missing.js")).status, 404);
+}
+
 TEST_F(StaticFilesTest, OnlyReadsOfNonApiPathsAreHandled) {
   EXPECT_TRUE(StaticFiles::Handles(Get("/")));
   EXPECT_TRUE(StaticFiles::Handles(Get("/tickets/1")));

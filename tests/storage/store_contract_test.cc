@@ -460,6 +460,88 @@ TEST_P(StoreContract, CredentialsAreSavedFoundAndDeleted) {
   EXPECT_EQ(Code(store().FindCredential(std::string(64, 'c')).status()), "NotFound");
 }
 
+// A portal link for `c` made now, valid for 15 minutes.
+PortalLink LinkFor(const Customer& c, Timestamp now) {
+  PortalLink link;
+  link.token_hash = std::string(64, 'd');
+  link.customer_id = c.id;
+  link.created_at = now;
+  link.expires_at = Timestamp{now.millis + 15 * 60'000};
+  return link;
+}
+
+// A customer session to start with a portal link (kind and principal are the store's to set).
+Credential PortalSession(Timestamp now) {
+  Credential session;
+  session.token_hash = std::string(64, 'e');
+  session.csrf_token = "csrf-1";
+  session.label = "session";
+  session.created_at = now;
+  session.expires_at = Timestamp{now.millis + 3'600'000};
+  return session;
+}
+
+TEST_P(StoreContract, PortalLinkSignsInOnceBeforeItExpiresAndItsMailIsQueued) {
+  const Customer c = MakeCustomer("Pat", {"pat@example.com"});
+  const PortalLink link = LinkFor(c, clock_.Now());
+  ASSERT_TRUE(store()
+                  .SavePortalLink(link, DirectMail{"pat@example.com", "Your sign-in link",
+                                                   "Open https://help.example/portal/..."})
+                  .ok());
+
+  // The mail is queued as automatic mail about no ticket, with its own subject and body.
+  const Timestamp now = clock_.Now();
+  const auto claimed = Must(store().ClaimOutbox(
+      now, now, 10, [](const OutboxItem& item) { return "link-" + std::to_string(item.id); }));
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].ticket_id, 0);
+  EXPECT_EQ(claimed[0].message_id, 0);
+  EXPECT_TRUE(claimed[0].automatic);
+  EXPECT_EQ(claimed[0].to_address, "pat@example.com");
+  EXPECT_EQ(claimed[0].subject, "Your sign-in link");
+  EXPECT_EQ(claimed[0].body, "Open https://help.example/portal/...");
+  EXPECT_EQ(Must(store().CountAutomaticMail(0, "pat@example.com", Timestamp{0})).to_address, 1);
+  // Once sent, the outbox keeps no copy of the link.
+  ASSERT_TRUE(store().FinishOutbox(claimed[0].id, true, "", std::nullopt, now).ok());
+  clock_.Advance(10min);
+  const Timestamp later = clock_.Now();
+  EXPECT_TRUE(Must(store().ClaimOutbox(later, later, 10, [](const OutboxItem&) {
+                return std::string("x");
+              })).empty());
+
+  Credential session = PortalSession(clock_.Now());
+  // Unknown: nothing happens.
+  EXPECT_EQ(Code(store().UsePortalLink(std::string(64, 'f'), clock_.Now(), session).status()),
+            "NotFound");
+  EXPECT_EQ(Code(store().FindCredential(session.token_hash).status()), "NotFound");
+  // Used once (10 minutes in): the session is the customer's.
+  EXPECT_EQ(Must(store().UsePortalLink(link.token_hash, clock_.Now(), session)), c.id);
+  const Credential s = Must(store().FindCredential(session.token_hash));
+  EXPECT_EQ(s.kind, Actor::Kind::kCustomer);
+  EXPECT_EQ(s.principal_id, c.id);
+  EXPECT_EQ(s.csrf_token, "csrf-1");
+  // Not twice.
+  session.token_hash = std::string(64, '1');
+  EXPECT_EQ(Code(store().UsePortalLink(link.token_hash, clock_.Now(), session).status()),
+            "NotFound");
+  EXPECT_EQ(Code(store().FindCredential(session.token_hash).status()), "NotFound");
+}
+
+TEST_P(StoreContract, PortalLinkDoesNotWorkFromTheMomentItExpires) {
+  const Customer c = MakeCustomer("Pat", {"pat@example.com"});
+  const PortalLink link = LinkFor(c, clock_.Now());
+  ASSERT_TRUE(store().SavePortalLink(link, DirectMail{"pat@example.com", "s", "b"}).ok());
+  const Credential session = PortalSession(clock_.Now());
+  clock_.Advance(15min);
+  EXPECT_EQ(Code(store().UsePortalLink(link.token_hash, clock_.Now(), session).status()),
+            "NotFound");
+  EXPECT_EQ(Code(store().FindCredential(session.token_hash).status()), "NotFound");
+  // The same link a moment before its end would have worked: the bound is the expiry itself.
+  EXPECT_EQ(
+      Must(store().UsePortalLink(link.token_hash, Timestamp{link.expires_at.millis - 1}, session)),
+      c.id);
+}
+
 // ---- Creating tickets ----
 
 TEST_P(StoreContract, CreateTicketCreatesTheCustomerThenFindsThemByEmail) {

@@ -22,6 +22,7 @@ import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { portalSteps, startSmtpSink } from "./portal-steps.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const webDir = join(here, "..");
@@ -150,6 +151,7 @@ async function main() {
     // only the setting, STEADFAST_WEB_ROOT).
     const serveArgs = ["serve", "--data", data, "--listen", "127.0.0.1:0"];
     const env = serverEnv();
+    const smtp = await startSmtpSink(env); // Mail goes to a sink the portal steps read.
     if (!PREVIEW) {
       const help = spawnSync(BIN, ["serve", "--help"], { env, encoding: "utf8" }).stdout ?? "";
       if (help.includes("--web-root")) serveArgs.push("--web-root", dist);
@@ -463,6 +465,8 @@ async function main() {
       await page.getByLabel("Password").waitFor();
       assert.equal(await page.evaluate(() => fetch("/api/v1/auth/me").then((r) => r.status)), 401);
     });
+
+    await portalSteps({ browser, base, apiBase, token, ticketId, smtp, check, watch, artifacts });
 
     await check("no script or console errors in any page", async () => {
       assert.deepEqual(errors, []);

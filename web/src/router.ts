@@ -63,6 +63,21 @@ export function useRoute(): Route {
   return route;
 }
 
+// The current path with its query; re-renders the caller when it changes (for a page that
+// routes its own paths: the customer portal).
+export function usePath(): string {
+  const [path, setPath] = useState(() => location.pathname + location.search);
+  useEffect(() => {
+    const update = () => setPath(location.pathname + location.search);
+    listeners.add(update);
+    update();
+    return () => {
+      listeners.delete(update);
+    };
+  }, []);
+  return path;
+}
+
 // For an <a href> inside the app: a plain left click navigates without a page load; a click
 // with a modifier (new tab, new window) is left to the browser.
 export function onLinkClick(e: MouseEvent): void {

@@ -13,14 +13,15 @@ Result<std::vector<OutboxItem>> SqliteStore::ClaimOutbox(
         {
           // 'sending' rows whose lease ran out belong to a sender that died: take them back.
           Statement st = c.Prepare(
-              "SELECT id, ticket_id, message_id, attempts, header_message_id, automatic,"
-              " to_address FROM outbox"
+              "SELECT id, ifnull(ticket_id, 0), ifnull(message_id, 0), attempts,"
+              " header_message_id, automatic, to_address, subject, body FROM outbox"
               " WHERE state IN ('queued', 'sending') AND next_attempt_at <= ?"
               " ORDER BY next_attempt_at LIMIT ?");
           st.Bind(1, now.millis).Bind(2, int64_t{limit});
           while (st.Step()) {
             items.push_back(OutboxItem{st.Int(0), st.Int(1), st.Int(2), static_cast<int>(st.Int(3)),
-                                       st.Text(4), st.Int(5) != 0, st.Text(6)});
+                                       st.Text(4), st.Int(5) != 0, st.Text(6), st.Text(7),
+                                       st.Text(8)});
           }
           SF_RETURN_IF_ERROR(st.status());
         }
@@ -41,10 +42,12 @@ Status SqliteStore::FinishOutbox(int64_t id, bool sent, std::string_view error,
                                  std::optional<Timestamp> retry_at, Timestamp now) {
   return writer_->Run([&](Connection& c) -> Status {
     if (sent) {
+      // Mail about no ticket is a sign-in link: once it is out, the outbox keeps no copy.
       return c
           .Prepare(
               "UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?,"
-              " last_error = '' WHERE id = ?")
+              " last_error = '', body = CASE WHEN ticket_id IS NULL THEN '' ELSE body END"
+              " WHERE id = ?")
           .Bind(1, now.millis)
           .Bind(2, id)
           .Run();

@@ -259,6 +259,43 @@ CREATE TABLE secrets(name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
       R"sql(
 CREATE INDEX handoffs_offers ON handoffs(created_at) WHERE state = 'proposed' AND from_agent_id = 0;
 )sql",
+      // 13: the customer portal. One-time sign-in links (only the token's SHA-256 is kept), and
+      // automatic mail about no ticket (the link itself): the outbox is rebuilt so ticket_id and
+      // message_id may be NULL, with the subject and body of such mail kept on the row.
+      R"sql(
+CREATE TABLE portal_links(
+  token_hash TEXT PRIMARY KEY,
+  customer_id INTEGER NOT NULL REFERENCES customers(id),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER) WITHOUT ROWID;
+CREATE INDEX portal_links_by_customer ON portal_links(customer_id);
+CREATE TABLE outbox_new(
+  id INTEGER PRIMARY KEY,
+  ticket_id INTEGER REFERENCES tickets(id),
+  message_id INTEGER REFERENCES messages(id),
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  header_message_id TEXT NOT NULL DEFAULT '',
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  sent_at INTEGER,
+  automatic INTEGER NOT NULL DEFAULT 0,
+  to_address TEXT NOT NULL DEFAULT '',
+  subject TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL DEFAULT '',
+  CHECK ((ticket_id IS NULL) = (message_id IS NULL)));
+INSERT INTO outbox_new(id, ticket_id, message_id, state, attempts, next_attempt_at,
+  header_message_id, last_error, created_at, sent_at, automatic, to_address)
+  SELECT id, ticket_id, message_id, state, attempts, next_attempt_at, header_message_id,
+  last_error, created_at, sent_at, automatic, to_address FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_new RENAME TO outbox;
+CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+CREATE INDEX outbox_by_ticket ON outbox(ticket_id, message_id);
+CREATE INDEX outbox_automatic_by_address ON outbox(to_address, created_at) WHERE automatic = 1;
+)sql",
   };
   return kMigrations;
 }

@@ -49,6 +49,9 @@ class SqliteStore final : public Store {
   Status SaveCredential(const Credential& c) override;
   Result<Credential> FindCredential(std::string_view token_hash) override;
   Status DeleteCredential(std::string_view token_hash) override;
+  Status SavePortalLink(const PortalLink& link, const DirectMail& mail) override;
+  Result<CustomerId> UsePortalLink(std::string_view token_hash, Timestamp now,
+                                   Credential session) override;
 
   Result<TicketWrite> CreateTicket(const domain::NewTicket& t, const CustomerRef& customer,
                                    const domain::Principal& who) override;

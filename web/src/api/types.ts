@@ -63,6 +63,7 @@ export interface TicketSummary {
 
 export interface Ticket extends TicketSummary {
   pending_handoff: Handoff | null;
+  owner_name?: string | null; // The owner's display name; null while nobody owns it.
   promises?: Promise_[]; // Owed to the customer: open and broken, oldest first.
 }
 
