@@ -177,9 +177,10 @@ Status SeedDemo(storage::Store& store, const Clock& clock, const std::string& pa
             reply(pb, "Inês, the page cache was stuck; I cleared it and the new prices show now.",
                   false))
           .status());
-  SF_RETURN_IF_ERROR(Apply(store, ids[4], [&](const TicketState& s) {
-                       return Resolve(s, pb, {Outcome::kSolved, "", {}, std::nullopt}, clock.Now());
-                     }).status());
+  SF_RETURN_IF_ERROR(
+      Apply(store, ids[4], [&](const TicketState& s) {
+        return Resolve(s, pb, {Outcome::kSolved, "", {}, std::nullopt, ""}, clock.Now());
+      }).status());
   // 2: cannot do, with the plain statement and an alternative.
   SF_RETURN_IF_ERROR(Apply(store, ids[2],
                            reply(pa,
@@ -194,7 +195,8 @@ Status SeedDemo(storage::Store& store, const Clock& clock, const std::string& pa
                                        "Exporting orders with line items to CSV is not possible, "
                                        "and it is not planned this year.",
                                        {"The monthly PDF statement lists every line item."},
-                                       std::nullopt},
+                                       std::nullopt,
+                                       ""},
                                       clock.Now());
                      }).status());
   // 7: Chloé works on the double charge.
