@@ -7,7 +7,7 @@ namespace {
 
 // Types that concern the ticket's owner.
 constexpr std::string_view kOwnerTypes[] = {
-    "promise_due_soon",     "promise_broken",     "silence_raised", "chase_received",
+    "promise_due_soon",       "promise_broken",       "silence_raised",     "chase_received",
     "customer_message_added", "reopened_by_customer", "followup_came_back", "sla_warning",
     "sla_breached",
 };

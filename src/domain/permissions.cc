@@ -20,11 +20,21 @@ bool CanSeeMessage(const Principal& who, MessageKind kind) {
 bool CanSeeEvent(const Principal& who, std::string_view type) {
   if (!who.is_customer()) return true;
   static constexpr std::string_view kCustomerVisible[] = {
-      "ticket_created",         "customer_message_added", "reply_added",
-      "system_message_added",   "reopened_by_customer",   "resolved",
-      "reopened",               "closed",                 "followup_came_back",
-      "followup_stayed_solved", "closed_after_outcome",   "closed_without_answer",
-      "owner_taken",            "handoff_accepted",       "reassigned",
+      "ticket_created",
+      "customer_message_added",
+      "reply_added",
+      "system_message_added",
+      "reopened_by_customer",
+      "resolved",
+      "reopened",
+      "closed",
+      "followup_came_back",
+      "followup_stayed_solved",
+      "closed_after_outcome",
+      "closed_without_answer",
+      "owner_taken",
+      "handoff_accepted",
+      "reassigned",
   };
   for (std::string_view visible : kCustomerVisible) {
     if (type == visible) return true;

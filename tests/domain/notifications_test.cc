@@ -36,15 +36,15 @@ TEST(ConcernedAgentTest, AHandoffOrOfferConcernsTheAgentItIsProposedTo) {
 }
 
 TEST(ConcernedAgentTest, OwnerAlarmsConcernTheOwnerUnlessTheyDidIt) {
-  for (const char* type : {"promise_due_soon", "promise_broken", "silence_raised", "chase_received",
-                           "followup_came_back", "reopened_by_customer", "sla_warning",
-                           "sla_breached"}) {
+  for (const char* type :
+       {"promise_due_soon", "promise_broken", "silence_raised", "chase_received",
+        "followup_came_back", "reopened_by_customer", "sla_warning", "sla_breached"}) {
     EXPECT_EQ(ConcernedAgent(Of(type), Owned(10)), 10) << type;
     EXPECT_EQ(ConcernedAgent(Of(type), Owned(std::nullopt)), std::nullopt) << type;
   }
-  EXPECT_EQ(ConcernedAgent(Of("customer_message_added", Actor{Actor::Kind::kCustomer, 10}),
-                           Owned(10)),
-            10);
+  EXPECT_EQ(
+      ConcernedAgent(Of("customer_message_added", Actor{Actor::Kind::kCustomer, 10}), Owned(10)),
+      10);
   // What the owner did themselves, and ordinary work, notify nobody.
   EXPECT_EQ(ConcernedAgent(Of("chase_received", Actor{Actor::Kind::kAgent, 10}), Owned(10)),
             std::nullopt);
@@ -71,9 +71,9 @@ TEST(CanSeeEventTest, CustomersNeverLearnOfInternalEvents) {
   for (const char* type : {"reply_added", "customer_message_added", "resolved", "closed"}) {
     EXPECT_TRUE(CanSeeEvent(customer, type)) << type;
   }
-  for (const char* type : {"note_added", "promise_made", "promise_broken", "silence_raised",
-                           "handoff_proposed", "offered", "chase_received", "sla_breached",
-                           "ticket_updated", "anything_new"}) {
+  for (const char* type :
+       {"note_added", "promise_made", "promise_broken", "silence_raised", "handoff_proposed",
+        "offered", "chase_received", "sla_breached", "ticket_updated", "anything_new"}) {
     EXPECT_FALSE(CanSeeEvent(customer, type)) << type;
     EXPECT_TRUE(CanSeeEvent(agent, type)) << type;
   }

@@ -259,6 +259,19 @@ CREATE TABLE secrets(name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
       R"sql(
 CREATE INDEX handoffs_offers ON handoffs(created_at) WHERE state = 'proposed' AND from_agent_id = 0;
 )sql",
+      // 13: in-app notifications are events of the log that concern one agent (see
+      // domain/notifications.h): the agent is kept on the event row, so an agent's are found
+      // through an index; leads also read their teams' broken promises. Each agent keeps one
+      // "seen up to" mark. Events written before this migration concern nobody.
+      R"sql(
+ALTER TABLE ticket_events ADD COLUMN concerns_agent_id INTEGER;
+CREATE INDEX ticket_events_concerning ON ticket_events(concerns_agent_id, id)
+  WHERE concerns_agent_id IS NOT NULL;
+CREATE INDEX ticket_events_broken_promises ON ticket_events(id) WHERE type = 'promise_broken';
+CREATE TABLE notifications_seen(
+  agent_id INTEGER PRIMARY KEY,
+  up_to INTEGER NOT NULL);
+)sql",
   };
   return kMigrations;
 }
