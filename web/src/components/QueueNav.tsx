@@ -44,7 +44,7 @@ export function QueueNav({ current, refreshKey, onNavigate }: Props) {
     const timer = live ? null : setInterval(() => void refresh(), REFRESH_MS);
     const onFocus = () => void refresh();
     window.addEventListener("focus", onFocus);
-    const soon = debounce(() => void refresh(), 1000);
+    const soon = debounce(() => void refresh(), 500);
     refreshSoon.current = soon.call;
     return () => {
       stopped = true;
