@@ -128,10 +128,7 @@ Result<std::shared_ptr<BodyStream>> LiveHub::Open(const domain::Principal& who,
       Send(sub, ResetFrame(cursor_), now);
     } else {
       for (const storage::FeedEvent& f : missed) {
-        const std::string frames = FramesFor(sub, f);
-        if (!frames.empty()) {
-          Send(sub, frames, now);
-        }
+        SendEvent(sub, f, FramesOf(f), now);
       }
     }
   }
@@ -140,37 +137,45 @@ Result<std::shared_ptr<BodyStream>> LiveHub::Open(const domain::Principal& who,
   return stream;
 }
 
-std::string LiveHub::FramesFor(const Subscriber& s, const storage::FeedEvent& f) const {
+LiveHub::Frames LiveHub::FramesOf(const storage::FeedEvent& f) {
+  const domain::Event& e = f.event;
+  const json::string at(FormatIso8601(e.at));
+  Frames out;
+  out.ticket = Frame(e.id, "ticket",
+                     json::object{{"ticket_id", e.ticket_id},
+                                  {"type", e.type},
+                                  {"at", at},
+                                  {"actor", RenderActor(e.actor)}});
+  if (f.concerns_agent_id.has_value() || domain::ConcernsTeamLeads(e.type)) {
+    out.notification = Frame(e.id, "notification",
+                             json::object{{"id", e.id},
+                                          {"ticket_id", e.ticket_id},
+                                          {"type", e.type},
+                                          {"at", at},
+                                          {"urgent", domain::IsUrgentNotification(e.type)}});
+  }
+  return out;
+}
+
+void LiveHub::SendEvent(Subscriber& s, const storage::FeedEvent& f, const Frames& frames,
+                        Timestamp now) {
   const domain::Event& e = f.event;
   domain::Ticket ticket;
   ticket.id = e.ticket_id;
   ticket.customer_id = f.customer_id;
   ticket.company_id = f.company_id;
   if (!domain::CanSee(s.who, ticket) || !domain::CanSeeEvent(s.who, e.type)) {
-    return {};
+    return;
   }
-  const json::string at(FormatIso8601(e.at));
-  std::string out = Frame(e.id, "ticket",
-                          json::object{{"ticket_id", e.ticket_id},
-                                       {"type", e.type},
-                                       {"at", at},
-                                       {"actor", RenderActor(e.actor)}});
-  if (!s.who.is_agent()) {
-    return out;
+  if (!s.who.is_agent() || frames.notification.empty()) {
+    Send(s, frames.ticket, now);
+    return;
   }
   const bool concerns = f.concerns_agent_id == s.who.id;
   const bool as_lead = !concerns && domain::ConcernsTeamLeads(e.type) && f.team_id.has_value() &&
                        std::find(s.lead_of_teams.begin(), s.lead_of_teams.end(), *f.team_id) !=
                            s.lead_of_teams.end();
-  if (concerns || as_lead) {
-    out += Frame(e.id, "notification",
-                 json::object{{"id", e.id},
-                              {"ticket_id", e.ticket_id},
-                              {"type", e.type},
-                              {"at", at},
-                              {"urgent", domain::IsUrgentNotification(e.type)}});
-  }
-  return out;
+  Send(s, concerns || as_lead ? frames.ticket + frames.notification : frames.ticket, now);
 }
 
 void LiveHub::Send(Subscriber& s, const std::string& frame, Timestamp now) {
@@ -193,11 +198,9 @@ Status LiveHub::PollOnce() {
     const Timestamp now = clock_.Now();
     std::lock_guard<std::mutex> lock(mu_);
     for (const storage::FeedEvent& f : events) {
+      const Frames frames = FramesOf(f);  // Written once, sent to many.
       for (Subscriber& s : subscribers_) {
-        const std::string frames = FramesFor(s, f);
-        if (!frames.empty()) {
-          Send(s, frames, now);
-        }
+        SendEvent(s, f, frames, now);
       }
       cursor_ = f.event.id;
     }

@@ -87,10 +87,19 @@ class LiveHub {
     Timestamp last_write;
   };
 
+  // What an event sends: the ticket frame, and the notification frame when it may concern
+  // someone (empty otherwise).
+  struct Frames {
+    std::string ticket;
+    std::string notification;
+  };
+  static Frames FramesOf(const storage::FeedEvent& f);
+
   // Sends `frame` to `s`; a client too far behind is disconnected. REQUIRES: mu_ held.
   void Send(Subscriber& s, const std::string& frame, Timestamp now);
-  // The frames of `f` for `s` (empty when `s` may not see it). REQUIRES: mu_ held.
-  std::string FramesFor(const Subscriber& s, const storage::FeedEvent& f) const;
+  // Sends what of event `f` (as `frames`) `s` may see: nothing, the ticket frame, or it and the
+  // notification. REQUIRES: mu_ held.
+  void SendEvent(Subscriber& s, const storage::FeedEvent& f, const Frames& frames, Timestamp now);
   void PublishPresence(const PresenceBoard::Entry& entry, bool left);
   void Run();
 
