@@ -142,6 +142,46 @@ TEST_F(LiveHubTest, AHandoffNotifiesOnlyTheAgentItIsProposedTo) {
   EXPECT_FALSE(bo.Has("event: notification"));
 }
 
+TEST_F(LiveHubTest, ABrokenPromiseNotifiesTheOwnerAndTheLeadsOfTheTicketsTeam) {
+  const domain::TeamId team = Must(store_->CreateTeam("Billing")).id;
+  const domain::TeamId other_team = Must(store_->CreateTeam("Support")).id;
+  storage::NewAgent lead;
+  lead.name = "Lee";
+  lead.email = "lee@help.example";
+  lead.role = domain::Role::kLead;
+  lead.teams = {team};
+  const domain::Agent lee = Must(store_->CreateAgent(lead));
+  auto [id, pat] = Open("pat@example.com");
+  Must(store_->ModifyTicket(id, [&](const domain::TicketState& s) {
+    domain::NewMessage m;
+    m.kind = domain::MessageKind::kReply;
+    m.body = "I will confirm it within the hour.";
+    m.promise = domain::NewPromise{"confirm", Timestamp{clock_.Now().millis + 1000}};
+    return domain::AddMessage(s, Principal::ForAgent(bo_), m, false, clock_.Now());
+  }));
+  Must(store_->ModifyTicket(id, [&](const domain::TicketState& s) {
+    domain::TicketPatch patch;
+    patch.team_id = team;
+    return domain::EditTicket(s, Principal::ForAgent(bo_), patch, s.ticket.version, clock_.Now());
+  }));
+  Reader owner(Stream(Principal::ForAgent(bo_)));
+  Reader as_lead(Must(hub_->Open(Principal::ForAgent(lee), {team}, std::nullopt)));
+  Reader other_lead(Must(hub_->Open(Principal::ForAgent(cy_), {other_team}, std::nullopt)));
+  clock_.Advance(1h);
+  const auto due = Must(store_->DuePromises(clock_.Now(), false, 10));
+  ASSERT_EQ(due.size(), 1u);
+  Must(store_->ModifyTicket(id, [&](const domain::TicketState& s) {
+    return domain::BreakPromise(s, due[0].id, clock_.Now());
+  }));
+  Poll();
+  const std::string note = "event: notification\n";
+  EXPECT_TRUE(owner.Has(note));
+  EXPECT_TRUE(owner.Has("\"urgent\":true"));
+  EXPECT_TRUE(as_lead.Has(note));
+  EXPECT_TRUE(other_lead.Has("promise_broken"));  // The ticket event, like every agent.
+  EXPECT_FALSE(other_lead.Has(note));
+}
+
 TEST_F(LiveHubTest, ResumeReplaysWhatWasMissedOrSaysReset) {
   auto [id, pat] = Open("pat@example.com");
   Poll();
