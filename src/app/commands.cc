@@ -24,6 +24,7 @@
 #include "engine/engine.h"
 #include "http/api.h"
 #include "http/auth.h"
+#include "http/live_hub.h"
 #include "http/server.h"
 #include "http/static_files.h"
 #include "mail/imap_client.h"
@@ -250,7 +251,9 @@ Status RunServe(const ServeOptions& o) {
   }
   mail::MailboxPollers pollers;
   SF_RETURN_IF_ERROR(AddMailboxPollers(config, fault, intake, clock, pollers));
-  http::Api api(*store, auth, clock, api_options, &intake, &pollers);
+  http::LiveHub live(*store, clock);
+  SF_RETURN_IF_ERROR(live.Start());
+  http::Api api(*store, auth, clock, api_options, &intake, &pollers, &live);
   std::optional<http::StaticFiles> web;
   if (!config.web_root.empty()) {
     SF_ASSIGN_OR_RETURN(web, http::StaticFiles::Load(config.web_root));
@@ -280,9 +283,12 @@ Status RunServe(const ServeOptions& o) {
   server_options.io_threads = config.io_threads;
   server_options.worker_threads = config.worker_threads;
   server_options.max_body_bytes = config.max_body_bytes;
-  http::Server server(server_options, [&api, &web](const http::Request& r) {
+  http::Server server(server_options, [&api, &web, &live](const http::Request& r) {
     if (web && http::StaticFiles::Handles(r)) return web->Serve(r);
-    return api.Handle(r);
+    http::Response response = api.Handle(r);
+    // A write may have committed events: streams hear of them now, not at the next poll.
+    if (r.method != "GET" && r.method != "HEAD") live.Wake();
+    return response;
   });
   SF_RETURN_IF_ERROR(server.Start());
   const std::string addr = host_port.first + ":" + std::to_string(server.port());
@@ -296,7 +302,8 @@ Status RunServe(const ServeOptions& o) {
   int sig = 0;
   sigwait(&stop_signals, &sig);
   Log(LogLevel::kInfo, "stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
-  server.Stop();   // Finishes in-flight requests; their writes have committed before they answer.
+  server.Stop();  // Finishes in-flight requests; their writes have committed before they answer.
+  live.Stop();
   pollers.Stop();  // A message being taken in finishes (and is flagged) or stays unflagged.
   engine.Stop();
   sender.Stop();

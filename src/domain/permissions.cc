@@ -17,6 +17,31 @@ bool CanSeeMessage(const Principal& who, MessageKind kind) {
   return !who.is_customer() || kind != MessageKind::kNote;
 }
 
+bool CanSeeEvent(const Principal& who, std::string_view type) {
+  if (!who.is_customer()) return true;
+  static constexpr std::string_view kCustomerVisible[] = {
+      "ticket_created",
+      "customer_message_added",
+      "reply_added",
+      "system_message_added",
+      "reopened_by_customer",
+      "resolved",
+      "reopened",
+      "closed",
+      "followup_came_back",
+      "followup_stayed_solved",
+      "closed_after_outcome",
+      "closed_without_answer",
+      "owner_taken",
+      "handoff_accepted",
+      "reassigned",
+  };
+  for (std::string_view visible : kCustomerVisible) {
+    if (type == visible) return true;
+  }
+  return false;
+}
+
 namespace {
 
 Status Denied(std::string why) { return Status::PermissionDenied(std::move(why)); }
@@ -49,6 +74,8 @@ Status AuthorizeTicketAction(const Principal& who, Action what, const Target& ta
     case Action::kEditTicket:
     case Action::kTakeOwnership:
     case Action::kReopen:
+      return Status::Ok();
+    case Action::kShowPresence:
       return Status::Ok();
     case Action::kPostCustomerMessage:
       return Denied("agents reply as themselves, not as the customer");
@@ -96,6 +123,7 @@ Status Authorize(const Principal& who, Action what, const Target& target) {
     case Action::kResolve:
     case Action::kReopen:
     case Action::kManagePromise:
+    case Action::kShowPresence:
       SF_CHECK(target.ticket != nullptr);
       // The same answer as for a ticket that does not exist (see storage), so a customer
       // learns nothing from probing ids.
@@ -145,8 +173,11 @@ Status Authorize(const Principal& who, Action what, const Target& target) {
       if (who.is_lead_or_admin()) return Status::Ok();
       return Denied("only leads and admins may see the mailboxes");
     case Action::kViewPromises:
+    case Action::kViewNotifications:
       if (who.is_customer()) return Denied("this is for agents");
       return Status::Ok();
+    case Action::kWatchLive:
+      return Status::Ok();  // The stream filters by CanSee and CanSeeEvent.
   }
   return Denied("unknown action");
 }

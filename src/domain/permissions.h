@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string_view>
+
 #include "common/status.h"
 #include "domain/entities.h"
 #include "domain/principal.h"
@@ -38,6 +40,10 @@ enum class Action {
   kIngestMail,     // Hand raw email to the intake (the mail gateway): admins and the system.
   kViewMailboxes,  // The IMAP pollers' status (no secrets in it): leads and admins.
   kViewPromises,   // Promise lists and the follow-through figures: agents.
+  kWatchLive,      // The live event stream: everyone signed in (customers get what they may see).
+  kViewNotifications,  // One's own in-app notifications: agents.
+  // On a ticket (REQUIRES a ticket), placed here to keep the numbering of the actions above.
+  kShowPresence,  // Say "I am viewing / typing on this ticket" and see who else is: agents.
 };
 
 // What the action is applied to. Leave unused members null.
@@ -59,5 +65,10 @@ bool CanSee(const Principal& who, const Ticket& ticket);
 
 // True if `who` may see a message of `kind` (customers never see internal notes).
 bool CanSeeMessage(const Principal& who, MessageKind kind);
+
+// True if `who` may learn that an event of `type` happened on a ticket they can see. Customers
+// get only the types that change what their portal shows (messages other than notes, status,
+// outcome, owner); never internal ones (notes, promises, silence, handoffs, SLA alarms).
+bool CanSeeEvent(const Principal& who, std::string_view type);
 
 }  // namespace steadfast::domain

@@ -15,13 +15,14 @@ namespace steadfast::http {
 namespace json = boost::json;
 
 Api::Api(storage::Store& store, Authenticator& auth, const Clock& clock, ApiOptions options,
-         mail::MailIntake* intake, const mail::MailboxPollers* mailboxes)
+         mail::MailIntake* intake, const mail::MailboxPollers* mailboxes, LiveHub* live)
     : store_(store),
       auth_(auth),
       clock_(clock),
       options_(options),
       intake_(intake),
       mailboxes_(mailboxes),
+      live_(live),
       portal_limits_(clock, 15 * 60 * 1000),
       contact_limits_(clock, 60 * 60 * 1000) {
   AddRoutes();
@@ -74,6 +75,11 @@ void Api::AddRoutes() {
   Add("POST", v1 + "/mail/inbound", &Api::IngestMail);
   Add("GET", v1 + "/mail/mailboxes", &Api::ListMailboxes);
   Add("GET", v1 + "/attachments/{id}", &Api::GetAttachment);
+  Add("GET", v1 + "/stream", &Api::Stream);
+  Add("GET", v1 + "/tickets/{id}/presence", &Api::GetPresence);
+  Add("POST", v1 + "/tickets/{id}/presence", &Api::PostPresence);
+  Add("GET", v1 + "/notifications", &Api::ListNotifications);
+  Add("POST", v1 + "/notifications/seen", &Api::MarkNotificationsSeen);
 
   Add("GET", v1 + "/customers", &Api::ListCustomers);
   Add("POST", v1 + "/customers", &Api::CreateCustomer);

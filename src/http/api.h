@@ -29,6 +29,7 @@ struct PortalLimits {
   int contacts_per_address = 20;
   size_t max_contact_message_bytes = 20 * 1024;
 };
+class LiveHub;
 
 struct ApiOptions {
   size_t max_message_bytes = 256 * 1024;           // Text of one message.
@@ -44,9 +45,11 @@ struct ApiOptions {
 class Api {
  public:
   // `intake` may be null: then POST /mail/inbound answers 503. `mailboxes` may be null: then
-  // GET /mail/mailboxes lists none. Both must outlive the Api.
+  // GET /mail/mailboxes lists none. `live` may be null: then the stream and presence answer 503.
+  // All must outlive the Api.
   Api(storage::Store& store, Authenticator& auth, const Clock& clock, ApiOptions options,
-      mail::MailIntake* intake = nullptr, const mail::MailboxPollers* mailboxes = nullptr);
+      mail::MailIntake* intake = nullptr, const mail::MailboxPollers* mailboxes = nullptr,
+      LiveHub* live = nullptr);
 
   // Answers one request. Paths outside /api/v1 get 404.
   Response Handle(const Request& req);
@@ -113,6 +116,13 @@ class Api {
   Result<Response> IngestMail(const Call& c);
   Result<Response> ListMailboxes(const Call& c);
 
+  // Live updates, presence, notifications (api_live.cc).
+  Result<Response> Stream(const Call& c);
+  Result<Response> GetPresence(const Call& c);
+  Result<Response> PostPresence(const Call& c);
+  Result<Response> ListNotifications(const Call& c);
+  Result<Response> MarkNotificationsSeen(const Call& c);
+
   // People (api_people.cc).
   Result<Response> ListCustomers(const Call& c);
   Result<Response> CreateCustomer(const Call& c);
@@ -150,6 +160,7 @@ class Api {
   const ApiOptions options_;
   mail::MailIntake* const intake_;
   const mail::MailboxPollers* const mailboxes_;
+  LiveHub* const live_;
   Router<Route> router_;
   RateLimiter portal_limits_;   // Sign-in links and sessions, per 15 minutes.
   RateLimiter contact_limits_;  // Contact forms, per hour.

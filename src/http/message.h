@@ -1,5 +1,8 @@
 #pragma once
 
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,10 +25,29 @@ struct Request {
   std::string_view Header(std::string_view lower_name) const;
 };
 
+// A response body written over time (server-sent events). The server pulls pieces from it on
+// its network threads, so an open stream holds no worker thread. Implementations are
+// thread-safe.
+class BodyStream {
+ public:
+  using Deliver = std::function<void(std::optional<std::string>)>;
+  virtual ~BodyStream() = default;
+  // Asks for the next piece. Calls `deliver` exactly once, from any thread and possibly before
+  // returning: with bytes to write, or with nullopt when the stream has ended. The server calls
+  // Next again only after `deliver` ran. Must not block.
+  virtual void Next(Deliver deliver) = 0;
+  // The connection is ending (client gone, server stopping): a pending `deliver` is called with
+  // nullopt now, and every later Next delivers nullopt. Idempotent.
+  virtual void Close() = 0;
+};
+
 struct Response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set (and status is 200), the body is `stream`, not `body`: the server writes the
+  // headers, then each piece as it comes, and closes the connection when the stream ends.
+  std::shared_ptr<BodyStream> stream;
 
   void SetHeader(std::string name, std::string value);
 };

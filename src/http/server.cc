@@ -29,6 +29,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -202,7 +203,9 @@ Request ToRequest(BeastRequest&& message, const std::string& remote_address) {
 
 // Builds the wire response. `keep_alive` is what the request and the server state allow; the
 // handler can only turn it off (with "Connection: close").
-BeastResponse ToBeastResponse(Response&& response, unsigned version, bool keep_alive, bool head) {
+// A streamed response (`streaming`) has no length: its body ends when the connection closes.
+BeastResponse ToBeastResponse(Response&& response, unsigned version, bool keep_alive, bool head,
+                              bool streaming = false) {
   if (response.status < 200 || response.status > 599) {
     Log(LogLevel::kError, "handler returned an invalid status",
         {{"status", std::to_string(response.status)}});
@@ -227,7 +230,9 @@ BeastResponse ToBeastResponse(Response&& response, unsigned version, bool keep_a
     }
     out.insert(name, value);
   }
-  if (response.status != 204 && response.status != 304) {
+  if (streaming) {
+    keep_alive = false;
+  } else if (response.status != 204 && response.status != 304) {
     out.content_length(response.body.size());
     if (!head) {
       out.body() = std::move(response.body);
@@ -255,6 +260,27 @@ auto AsyncCallHandler(asio::thread_pool& pool, const Handler& handler, const Req
             std::move(completion)(std::move(response));
           });
           work.reset();
+        });
+      },
+      token);
+}
+
+// Asks `stream` for its next piece and completes on the caller's executor (the connection's
+// strand) with it. `stream` must outlive the operation.
+template <typename CompletionToken>
+auto AsyncNextPiece(BodyStream& stream, CompletionToken&& token) {
+  return asio::async_initiate<CompletionToken, void(std::optional<std::string>)>(
+      [&stream](auto completion) {
+        // Keeps the io_context running while the coroutine waits for the next piece.
+        auto work = asio::make_work_guard(asio::get_associated_executor(completion));
+        auto shared = std::make_shared<std::pair<decltype(completion), decltype(work)>>(
+            std::move(completion), std::move(work));
+        stream.Next([shared](std::optional<std::string> piece) mutable {
+          auto executor = shared->second.get_executor();
+          asio::post(executor, [shared, piece = std::move(piece)]() mutable {
+            std::move(shared->first)(std::move(piece));
+            shared->second.reset();
+          });
         });
       },
       token);
@@ -358,6 +384,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (idle_ && buffer_.size() == 0) {
       stream_.cancel();
     }
+    if (body_stream_) {
+      body_stream_->Close();
+    }
   }
 
  private:
@@ -405,6 +434,14 @@ class Session : public std::enable_shared_from_this<Session> {
       const Request request = ToRequest(std::move(message), remote_address_);
       Response response = co_await AsyncCallHandler(server_.pool(), server_.handler(), request,
                                                     asio::use_awaitable);
+      if (response.stream) {
+        std::shared_ptr<BodyStream> body = std::move(response.stream);
+        if (response.status == 200 && !head) {
+          co_await ServeStream(std::move(response), version, std::move(body));
+          co_return false;
+        }
+        body->Close();
+      }
       BeastResponse out =
           ToBeastResponse(std::move(response), version, keep_alive && !server_.stopping(), head);
       stream_.expires_after(kWriteTimeout);
@@ -416,6 +453,27 @@ class Session : public std::enable_shared_from_this<Session> {
         co_return true;
       }
     }
+  }
+
+  // Writes the headers of `response`, then every piece of `body` until it ends, the client is
+  // gone or the server stops. The connection closes afterwards.
+  asio::awaitable<void> ServeStream(Response response, unsigned version,
+                                    std::shared_ptr<BodyStream> body) {
+    body_stream_ = body;
+    BeastResponse out = ToBeastResponse(std::move(response), version, false, false, true);
+    stream_.expires_after(kWriteTimeout);
+    auto [ec, n] = co_await bhttp::async_write(stream_, out, kNoThrow);
+    while (!ec && !server_.stopping()) {
+      std::optional<std::string> piece = co_await AsyncNextPiece(*body, asio::use_awaitable);
+      if (!piece.has_value() || server_.stopping()) {
+        break;
+      }
+      stream_.expires_after(kWriteTimeout);
+      std::tie(ec, n) = co_await asio::async_write(stream_, asio::buffer(*piece), kNoThrow);
+    }
+    stream_.expires_never();
+    body->Close();
+    body_stream_.reset();
   }
 
   // Answers a request that could not be read, if the client can still be told anything.
@@ -463,7 +521,8 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::string remote_address_;
-  bool idle_ = false;  // Waiting for the next request header.
+  bool idle_ = false;                        // Waiting for the next request header.
+  std::shared_ptr<BodyStream> body_stream_;  // While a streamed response is being written.
 };
 
 Status ServerCore::Start() {

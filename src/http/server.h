@@ -21,7 +21,8 @@ struct ServerOptions {
 // Runs on a worker thread; may block (e.g. waiting for a durable commit). Must not throw.
 using Handler = std::function<Response(const Request&)>;
 
-// An HTTP/1.1 server with keep-alive. The network library (Boost.Beast) stays inside server.cc.
+// An HTTP/1.1 server with keep-alive, and streamed responses (Response::stream) that wait on the
+// network threads, not on a worker. The network library (Boost.Beast) stays inside server.cc.
 // Thread-safety: Start is called once, from the owner. Stop may be called from any thread except
 // a handler or server thread (it joins them), and concurrent calls are safe.
 class Server {
@@ -37,7 +38,8 @@ class Server {
   // The bound port (after Start).
   int port() const;
   // Graceful stop: stops accepting, lets in-flight requests finish and their responses be
-  // written, then joins all threads. Idempotent.
+  // written, closes every streamed response (BodyStream::Close), then joins all threads.
+  // Idempotent.
   void Stop();
 
  private:

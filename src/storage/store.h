@@ -184,6 +184,39 @@ struct BulkTicket {
   std::vector<domain::Event> events;
 };
 
+// An event of the log with what the live stream needs to route it: the ticket's customer,
+// company and team (as they are now) and the agent the event concerns (when written).
+struct FeedEvent {
+  domain::Event event;
+  CustomerId customer_id = 0;
+  std::optional<CompanyId> company_id;
+  std::optional<TeamId> team_id;
+  std::optional<AgentId> concerns_agent_id;
+};
+
+// An agent's notifications: the events that concern them (see domain/notifications.h), and for
+// leads the broken promises on their teams' tickets. Newest first.
+struct NotificationQuery {
+  AgentId agent = 0;
+  std::vector<TeamId> lead_of_teams;  // Empty unless the agent is a lead (or admin) of teams.
+  std::optional<domain::EventId> before_id;  // Keyset cursor: events with id < before_id.
+  int limit = 50;                            // 1..200
+};
+
+struct Notification {
+  domain::Event event;
+  int64_t ticket_number = 0;
+  std::string subject;
+};
+
+struct NotificationPage {
+  static constexpr int kMaxUnread = 100;  // Unread are counted up to this many.
+  std::vector<Notification> items;
+  std::optional<domain::EventId> next_before_id;  // Absent on the last page.
+  domain::EventId seen_up_to = 0;                 // The agent's mark; 0 when never set.
+  int unread = 0;                                 // After the mark; at most kMaxUnread.
+};
+
 // A pure decision on the current state, run inside the write transaction (so it sees the latest
 // committed state and nothing changes underneath it). May be run more than once; no side effects.
 using Mutation = std::function<Result<domain::Change>(const domain::TicketState&)>;
@@ -341,6 +374,16 @@ class Store {
   virtual Result<std::string> Secret(std::string_view name) = 0;
   // Per owner, the promises made at or after `since`.
   virtual Result<std::map<domain::AgentId, PromiseCounts>> CountPromises(Timestamp since) = 0;
+
+  // The event log for live updates: events after `after_id`, oldest first, at most `limit`.
+  virtual Result<std::vector<FeedEvent>> EventsAfter(domain::EventId after_id, int limit) = 0;
+  // The newest event's id; 0 when there is none.
+  virtual Result<domain::EventId> LatestEventId() = 0;
+  // In-app notifications (see NotificationQuery) with the agent's unread count.
+  virtual Result<NotificationPage> ListNotifications(const NotificationQuery& q) = 0;
+  // Moves the agent's "seen up to" mark to `up_to`; never backwards (a smaller value is kept
+  // as no change). Returns the mark as stored.
+  virtual Result<domain::EventId> MarkNotificationsSeen(AgentId agent, domain::EventId up_to) = 0;
 
   // Attachments: metadata, then the bytes by content hash.
   virtual Result<domain::Attachment> GetAttachment(domain::AttachmentId id) = 0;

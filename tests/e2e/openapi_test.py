@@ -203,6 +203,37 @@ class OpenApiTest(unittest.TestCase):
         self.assertLessEqual(set(self.schemas["Problem"]["required"]), set(problem))
         self.assertEqual(problem["errors"][0]["field"], "status")
 
+    def test_live_shapes_match(self):
+        email = "live-%s@example.com" % uuid.uuid4().hex[:8]
+        r = self.api.post("/api/v1/agents", {"name": "Receiver", "email": email})
+        self.assertEqual(r.status, 201, r)
+        receiver_id = r.json()["id"]
+        receiver = self.server.client(self.server.token(agent=email))
+        try:
+            r = self.api.post("/api/v1/tickets", {"subject": "Live shapes", "body": "Hi",
+                                                  "customer": {"email": "c-" + email}})
+            tid = r.json()["ticket"]["id"]
+            self.assertEqual(self.api.post("/api/v1/tickets/%d/take" % tid).status, 200)
+            r = self.api.post("/api/v1/tickets/%d/handoffs" % tid,
+                              {"to_agent_id": receiver_id, "note": "Yours"})
+            self.assertEqual(r.status, 201, r)
+            r = receiver.get("/api/v1/notifications")
+            self.assertEqual(r.status, 200, r)
+            self.assert_shape("NotificationList", r.json())
+            self.assert_shape("Notification", r.json()["items"][0])
+            r = receiver.post("/api/v1/notifications/seen", {"up_to": r.json()["items"][0]["id"]})
+            self.assertEqual(r.status, 200, r)
+            self.assert_shape("NotificationMark", r.json())
+            r = receiver.post("/api/v1/tickets/%d/presence" % tid, {"state": "viewing"})
+            self.assertEqual(r.status, 200, r)
+            self.assert_shape("PresenceList", r.json())
+            r = self.api.get("/api/v1/tickets/%d/presence" % tid)
+            self.assertEqual(r.status, 200, r)
+            self.assert_shape("PresenceList", r.json())
+            self.assert_shape("Presence", r.json()["items"][0])
+        finally:
+            receiver.close()
+
     def test_request_bodies_reject_what_the_document_does_not_allow(self):
         # The request schemas are closed (additionalProperties: false), like the handlers.
         for name in ("NewTicket", "TicketPatch", "NewMessage", "NewCustomer", "NewAgent"):

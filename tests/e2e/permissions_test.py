@@ -392,6 +392,19 @@ class PermissionMatrixTest(unittest.TestCase):
                 expect(200, 200, 200, 200, 403, 403, 403, 403)),
             Row("POST", V1 + "/promises/{id}/kept", promise_change(False), owner_or_lead),
             Row("POST", V1 + "/promises/{id}/renegotiate", promise_change(True), owner_or_lead),
+            # Live updates: every principal signed in may open the stream (it carries only what
+            # they may see; tests/e2e/live_test.py reads it). An open stream never ends, so the
+            # row asks with a bad Last-Event-ID: past authorization, everyone gets the 422.
+            Row("GET", V1 + "/stream", fixed(query="last_event_id=x"), expect(422, 422, 422, 422, 422, 422, 422, 422)),
+            # Presence on a ticket (collision warnings): agents only.
+            Row("GET", V1 + "/tickets/{id}/presence", fixed(id=base["id"]), ticket_internal),
+            Row("POST", V1 + "/tickets/{id}/presence",
+                fixed(id=base["id"], body={"state": "viewing"}), ticket_internal),
+            # In-app notifications: one's own, agents only.
+            Row("GET", V1 + "/notifications", fixed(),
+                expect(200, 200, 200, 200, 403, 403, 403, 403)),
+            Row("POST", V1 + "/notifications/seen", fixed(body={"up_to": 1}),
+                expect(200, 200, 200, 200, 403, 403, 403, 403)),
             # The IMAP pollers' status: leads and admins (no mailbox is configured here).
             Row("GET", V1 + "/mail/mailboxes", fixed(),
                 expect(200, 200, 403, 403, 403, 403, 403, 403)),

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "common/text.h"
+#include "http/queued_stream.h"
 
 namespace steadfast::http {
 namespace {
@@ -130,6 +131,18 @@ class Client {
     buffer_.erase(0, length);
     return response;
   }
+
+  // Reads until `text` has arrived after the headers of a streamed response (read with
+  // ReadHeadOnly). False if the connection closed first.
+  bool ReadUntil(std::string_view text) {
+    while (buffer_.find(text) == std::string::npos) {
+      if (!Fill()) {
+        return false;
+      }
+    }
+    return true;
+  }
+  const std::string& buffered() const { return buffer_; }
 
   // True when the server closes the connection without sending anything more.
   bool ReadsEndOfStream() { return buffer_.empty() && !Fill() && eof_ && buffer_.empty(); }
@@ -559,6 +572,84 @@ TEST_F(ServerTest, StartFailsWhenPortIsTaken) {
   Server second(options, Echo);
   const Status status = second.Start();
   EXPECT_EQ(status.code(), StatusCode::kUnavailable) << status.ToString();
+}
+
+}  // namespace
+}  // namespace steadfast::http
+
+namespace steadfast::http {
+namespace {
+
+// A streamed response holds no worker: with one worker thread, other requests are answered
+// while the stream waits; pieces arrive as they are pushed; Stop ends the stream promptly.
+TEST_F(ServerTest, StreamsPiecesWithoutHoldingAWorkerAndStopEndsThem) {
+  auto stream = std::make_shared<QueuedStream>(1024);
+  ServerOptions options;
+  options.port = 0;
+  options.worker_threads = 1;
+  server_ = std::make_unique<Server>(options, [&](const Request& request) {
+    if (request.path == "/stream") {
+      Response response;
+      response.SetHeader("Content-Type", "text/event-stream");
+      response.stream = stream;
+      return response;
+    }
+    return Echo(request);
+  });
+  ASSERT_TRUE(server_->Start().ok());
+  const int port = server_->port();
+
+  Client streaming(port);
+  ASSERT_TRUE(streaming.Send(Get("/stream")));
+  ASSERT_TRUE(stream->Push("first\n"));
+  ASSERT_TRUE(streaming.ReadUntil("first\n"));
+  EXPECT_NE(streaming.buffered().find("text/event-stream"), std::string::npos);
+  EXPECT_EQ(streaming.buffered().find("Content-Length"), std::string::npos);
+
+  Client other(port);
+  ASSERT_TRUE(other.Send(Get("/echo")));
+  const std::optional<RawResponse> echoed = other.Read();
+  ASSERT_TRUE(echoed.has_value());
+  EXPECT_EQ(echoed->status, 200);
+
+  ASSERT_TRUE(stream->Push("second\n"));
+  ASSERT_TRUE(streaming.ReadUntil("second\n"));
+  EXPECT_FALSE(stream->done());
+
+  server_->Stop();
+  EXPECT_TRUE(stream->done());
+  EXPECT_FALSE(stream->Push("late"));
+  EXPECT_FALSE(streaming.ReadUntil("never"));
+}
+
+TEST_F(ServerTest, EndedStreamClosesTheConnectionAfterItsLastWord) {
+  auto stream = std::make_shared<QueuedStream>(1024);
+  StartServer([&](const Request&) {
+    Response response;
+    response.stream = stream;
+    return response;
+  });
+  Client client(server_->port());
+  ASSERT_TRUE(client.Send(Get("/stream")));
+  stream->End("bye\n");
+  EXPECT_FALSE(client.ReadUntil("never"));
+  EXPECT_NE(client.buffered().find("bye\n"), std::string::npos);
+  EXPECT_NE(client.buffered().find("onnection: close"), std::string::npos);
+}
+
+TEST(QueuedStreamTest, RefusesPushesOverTheLimitAndAfterClose) {
+  QueuedStream stream(4);
+  EXPECT_TRUE(stream.Push("abc"));
+  EXPECT_FALSE(stream.Push("de"));
+  std::optional<std::string> got;
+  stream.Next([&](std::optional<std::string> piece) { got = std::move(piece); });
+  EXPECT_EQ(got, "abc");
+  bool ended = false;
+  stream.Next([&](std::optional<std::string> piece) { ended = !piece.has_value(); });
+  EXPECT_FALSE(ended);  // Waits for more.
+  stream.Close();
+  EXPECT_TRUE(ended);
+  EXPECT_FALSE(stream.Push("x"));
 }
 
 }  // namespace

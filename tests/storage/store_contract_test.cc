@@ -915,6 +915,107 @@ TEST_P(StoreContract, TicketsOfferedToAnAgentAreListed) {
   EXPECT_THAT(List(q), IsEmpty());
 }
 
+// ---- Live updates and notifications ----
+
+TEST_P(StoreContract, EventsAfterReadTheLogForwardWithTheirTicket) {
+  const domain::EventId start = Must(store().LatestEventId());
+  const domain::TicketId a = OpenTicketId("One", "first", "pat@example.com");
+  const domain::TicketId b = OpenTicketId("Two", "second", "sam@example.com");
+  const auto all = Must(store().EventsAfter(start, 10));
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].event.ticket_id, a);
+  EXPECT_EQ(all[1].event.ticket_id, b);
+  EXPECT_LT(all[0].event.id, all[1].event.id);
+  EXPECT_EQ(all[0].event.type, "ticket_created");
+  EXPECT_EQ(all[0].customer_id, Get(a).customer_id);
+  EXPECT_NE(all[0].customer_id, all[1].customer_id);
+  EXPECT_EQ(Must(store().LatestEventId()), all[1].event.id);
+  const auto rest = Must(store().EventsAfter(all[0].event.id, 10));
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].event.ticket_id, b);
+  EXPECT_EQ(Must(store().EventsAfter(start, 1)).size(), 1u);
+}
+
+TEST_P(StoreContract, NotificationsAreTheEventsThatConcernAnAgent) {
+  const domain::TeamId team = Must(store().CreateTeam("Billing")).id;
+  const Agent bo = MakeAgent("Bo", "bo@help.example");
+  const Agent cy = MakeAgent("Cy", "cy@help.example");
+  const Agent lee = MakeAgent("Lee", "lee@help.example", Role::kLead, {team});
+  const domain::TicketId id = OpenTicketId("Refund", "Where is my refund?", "pat@example.com");
+  Must(store().ModifyTicket(id, Reply(bo, "On it.")));
+  domain::TicketPatch patch;
+  patch.team_id = team;
+  Must(store().ModifyTicket(id, Edit(bo, patch, Get(id).version)));
+
+  // A handoff proposed to Cy concerns Cy.
+  Must(store().ModifyTicket(id, [&](const TicketState& s) {
+    return domain::ProposeHandoff(s, Principal::ForAgent(bo), cy.id, "you know this one",
+                                  clock_.Now());
+  }));
+  NotificationQuery for_cy;
+  for_cy.agent = cy.id;
+  NotificationPage cy_page = Must(store().ListNotifications(for_cy));
+  ASSERT_EQ(cy_page.items.size(), 1u);
+  EXPECT_EQ(cy_page.items[0].event.type, "handoff_proposed");
+  EXPECT_EQ(cy_page.items[0].subject, "Refund");
+  EXPECT_EQ(cy_page.unread, 1);
+
+  // A broken promise concerns the owner, and the lead of the ticket's team.
+  Must(store().ModifyTicket(id, [&](const TicketState& s) {
+    NewMessage m;
+    m.kind = MessageKind::kReply;
+    m.body = "I will confirm it.";
+    m.promise = domain::NewPromise{"confirm", Timestamp{clock_.Now().millis + 1000}};
+    return domain::AddMessage(s, Principal::ForAgent(bo), m, false, clock_.Now());
+  }));
+  clock_.Advance(1h);
+  const auto due = Must(store().DuePromises(clock_.Now(), false, 10));
+  ASSERT_EQ(due.size(), 1u);
+  Must(store().ModifyTicket(
+      id, [&](const TicketState& s) { return domain::BreakPromise(s, due[0].id, clock_.Now()); }));
+  NotificationQuery for_bo;
+  for_bo.agent = bo.id;
+  const NotificationPage bo_page = Must(store().ListNotifications(for_bo));
+  ASSERT_EQ(bo_page.items.size(), 1u);
+  EXPECT_EQ(bo_page.items[0].event.type, "promise_broken");
+  NotificationQuery for_lee;
+  for_lee.agent = lee.id;
+  EXPECT_THAT(Must(store().ListNotifications(for_lee)).items, IsEmpty());
+  for_lee.lead_of_teams = {team};
+  const NotificationPage lee_page = Must(store().ListNotifications(for_lee));
+  ASSERT_EQ(lee_page.items.size(), 1u);
+  EXPECT_EQ(lee_page.items[0].event.id, bo_page.items[0].event.id);
+  EXPECT_EQ(lee_page.unread, 1);
+  EXPECT_THAT(Must(store().ListNotifications(for_cy)).items, ::testing::SizeIs(1));
+
+  // The seen mark moves forward only, and unread counts what is after it.
+  EXPECT_EQ(Must(store().MarkNotificationsSeen(cy.id, cy_page.items[0].event.id)),
+            cy_page.items[0].event.id);
+  EXPECT_EQ(Must(store().MarkNotificationsSeen(cy.id, 1)), cy_page.items[0].event.id);
+  cy_page = Must(store().ListNotifications(for_cy));
+  EXPECT_EQ(cy_page.unread, 0);
+  EXPECT_EQ(cy_page.seen_up_to, cy_page.items[0].event.id);
+
+  // Paging: newest first, by keyset.
+  Must(store().ModifyTicket(id, Say(Principal::System(), MessageKind::kSystem, "noise")));
+  const domain::TicketId other = OpenTicketId("Two", "second", "sam@example.com");
+  Must(store().ModifyTicket(other, Reply(cy, "mine")));
+  Must(store().ModifyTicket(other, [&](const TicketState& s) {
+    return domain::ProposeHandoff(s, Principal::ForAgent(cy), bo.id, "over to you", clock_.Now());
+  }));
+  for_bo.limit = 1;
+  const NotificationPage first = Must(store().ListNotifications(for_bo));
+  ASSERT_EQ(first.items.size(), 1u);
+  EXPECT_EQ(first.items[0].event.type, "handoff_proposed");
+  EXPECT_EQ(first.unread, 2);
+  ASSERT_TRUE(first.next_before_id.has_value());
+  for_bo.before_id = first.next_before_id;
+  const NotificationPage second = Must(store().ListNotifications(for_bo));
+  ASSERT_EQ(second.items.size(), 1u);
+  EXPECT_EQ(second.items[0].event.type, "promise_broken");
+  EXPECT_FALSE(second.next_before_id.has_value());
+}
+
 TEST_P(StoreContract, ModifyTicketsAppliesEachOnItsOwn) {
   const Agent bo = MakeAgent("Bo", "bo@help.example");
   const domain::TicketId a = OpenTicketId("One", "first", "pat@example.com");

@@ -5,7 +5,9 @@
 //   Ana (lead) signs in → "Nobody owns these" → opens the customer's email ticket (timed) →
 //   formatted email in the sandboxed frame, images held until "Load images" → reply (draft
 //   survives a reload; Ctrl+Enter sends; the reply takes ownership) → hands off to Ben with a
-//   note. Ben signs in, accepts, resolves as "cannot be done" with the plain statement. Also:
+//   note. Ben (signed in, "Offered to me" open) sees the offer and a notification arrive live,
+//   both see the collision warning on the ticket; Ben accepts, resolves as "cannot be done"
+//   with the plain statement. Also:
 //   search with highlighted snippets, j/k/Enter and "?", a stale edit (409) explained and
 //   reloaded, a phone-width ticket, and the static files' cache headers.
 //
@@ -350,6 +352,18 @@ async function main() {
       await page.locator(".toast", { hasText: "Priority set to high" }).waitFor();
     });
 
+    // Ben works in a second browser; he has "Offered to me" open before Ana hands him anything.
+    const benCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const ben = await benCtx.newPage();
+    watch(ben, "ben");
+
+    await check("Ben signs in and opens 'Offered to me' (empty)", async () => {
+      await signIn(ben, base, "ben@example.com");
+      await ben.locator("a[data-queue-link=offered]").click();
+      await ben.locator("#list-title", { hasText: "Offered to me" }).waitFor();
+      await ben.locator("[data-row]", { hasText: "Invoice PDF opens blank" }).waitFor({ state: "detached" });
+    });
+
     await check("Ana hands the ticket off to Ben with a note", async () => {
       await page.getByRole("button", { name: "Hand off…" }).click();
       const dialog = page.getByRole("dialog", { name: /Hand off/ });
@@ -364,6 +378,29 @@ async function main() {
       await dialog.getByRole("button", { name: "Offer handoff" }).click();
       await page.locator(".handoff-banner", { hasText: "Ben Okafor" }).waitFor();
       await page.locator(".event", { hasText: "offered this ticket to Ben Okafor" }).waitFor();
+    });
+
+    await check("live: the offer appears in Ben's open list and his bell without a reload", async () => {
+      await ben.locator("[data-row]", { hasText: "Invoice PDF opens blank" }).waitFor();
+      await ben.locator("[data-bell-count]").waitFor();
+      await ben.locator("[data-bell]").click();
+      const item = ben.locator("[data-notification=handoff_proposed]", { hasText: "Ana Costa offers you" });
+      await item.waitFor();
+      await ben.screenshot({ path: join(artifacts, "04b-notification.png") });
+      await item.click();
+      await ben.waitForURL((u) => u.pathname === `/tickets/${ticketId}`);
+      await ben.locator(".handoff-banner", { hasText: "offers you this ticket" }).waitFor();
+      await ben.locator("[data-bell-count]").waitFor({ state: "detached" });
+    });
+
+    await check("collision warning: Ana and Ben on the same ticket see each other", async () => {
+      await ben.locator("[data-presence]", { hasText: "Ana Costa is viewing this ticket" }).waitFor();
+      await page.locator("[data-presence]", { hasText: "Ben Okafor is viewing this ticket" }).waitFor();
+      const box = ben.getByRole("textbox", { name: /Reply to Dana Ito/ });
+      await box.fill("Hi Dana, I am taking over");
+      await page.locator("[data-presence]", { hasText: "Ben Okafor is typing a reply" }).waitFor();
+      await page.screenshot({ path: join(artifacts, "04c-collision.png") });
+      await box.fill("");
     });
 
     await check("search shows highlighted snippets, rendered as text", async () => {
@@ -400,14 +437,8 @@ async function main() {
       await help.waitFor({ state: "hidden" });
     });
 
-    const benCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const ben = await benCtx.newPage();
-    watch(ben, "ben");
-
-    await check("Ben signs in and accepts the handoff", async () => {
-      await signIn(ben, base, "ben@example.com");
-      // No live updates or "offered to me" list yet: Ben follows the ticket's link.
-      await ben.goto(`${base}/tickets/${ticketId}`);
+    await check("Ben accepts the handoff", async () => {
+      // Ben is still on the ticket his notification opened.
       const banner = ben.locator(".handoff-banner", { hasText: "offers you this ticket" });
       await banner.waitFor();
       await ben.screenshot({ path: join(artifacts, "07-handoff-offered.png") });

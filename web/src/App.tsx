@@ -6,6 +6,7 @@ import type { Agent } from "./api/types";
 import { WorkspaceContext } from "./context";
 import { announce, dismiss, useNotice } from "./lib/announce";
 import { Directory } from "./lib/directory";
+import { Live } from "./lib/live";
 import { DEFAULT_PATH, navigate } from "./router";
 import { Login } from "./screens/Login";
 import { Workspace } from "./screens/Workspace";
@@ -77,7 +78,13 @@ function SignedIn({ api, me, onSignOut }: { api: Api; me: Agent; onSignOut: () =
       .finally(() => setReady(true));
     if (location.pathname === "/") navigate(DEFAULT_PATH, { replace: true });
   }, [dir]);
-  const ctx = useMemo(() => ({ api, dir, me }), [api, dir, me]);
+  // One stream of live updates for the whole workspace, while signed in.
+  const live = useMemo(() => new Live(api.streamUrl), [api, me.id]);
+  useEffect(() => {
+    live.start();
+    return () => live.stop();
+  }, [live]);
+  const ctx = useMemo(() => ({ api, dir, me, live }), [api, dir, me, live]);
   if (!ready) {
     return (
       <p class="starting" role="status">

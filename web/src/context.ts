@@ -3,11 +3,13 @@ import { useContext } from "preact/hooks";
 import type { Api } from "./api/client";
 import type { Agent } from "./api/types";
 import type { Directory } from "./lib/directory";
+import type { Live } from "./lib/live";
 
 export interface Workspace {
   api: Api;
   dir: Directory;
   me: Agent;
+  live?: Live; // Absent: no live updates (views still load on demand).
 }
 
 export const WorkspaceContext = createContext<Workspace | null>(null);

@@ -208,7 +208,7 @@ describe("TicketView", () => {
     fireEvent.click(screen.getByLabelText("Then wait on customer"));
     fireEvent.keyDown(box, { key: "Enter", ctrlKey: true });
     await screen.findByText("Hi Maria, the fixed invoices are attached.", { selector: ".msg-body" });
-    expect(calls.find((c) => c.method === "POST")!.body).toEqual({ kind: "reply", body: "Hi Maria, the fixed invoices are attached.", status: "pending" });
+    expect(calls.find((c) => c.method === "POST" && c.path.endsWith("/messages"))!.body).toEqual({ kind: "reply", body: "Hi Maria, the fixed invoices are attached.", status: "pending" });
     expect(localStorage.getItem("sf.draft.9.reply")).toBeNull();
     expect(box.value).toBe("");
   });

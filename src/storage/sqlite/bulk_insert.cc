@@ -49,7 +49,7 @@ Status SqliteStore::BulkInsertTickets(std::vector<BulkTicket>& tickets) {
       }
       for (Event& e : b.events) {
         e.ticket_id = t.id;
-        SF_RETURN_IF_ERROR(InsertEvent(c, e));
+        SF_RETURN_IF_ERROR(InsertEvent(c, e, t));
       }
     }
     return Status::Ok();

@@ -4,6 +4,7 @@
 
 #include "common/crypto.h"
 #include "common/text.h"
+#include "domain/notifications.h"
 
 namespace steadfast::storage::sqlite {
 
@@ -331,10 +332,11 @@ Status InsertMessage(Connection& conn, Message& m) {
   return Status::Ok();
 }
 
-Status InsertEvent(Connection& conn, Event& e) {
+Status InsertEvent(Connection& conn, Event& e, const Ticket& after) {
+  const std::optional<AgentId> concerns = domain::ConcernedAgent(e, after);
   SF_RETURN_IF_ERROR(
       conn.Prepare("INSERT INTO ticket_events(ticket_id, type, actor_kind, actor_id, at, "
-                   "changes, note) VALUES(?,?,?,?,?,?,?)")
+                   "changes, note, concerns_agent_id) VALUES(?,?,?,?,?,?,?,?)")
           .Bind(1, e.ticket_id)
           .Bind(2, e.type)
           .Bind(3, Name(e.actor.kind))
@@ -342,6 +344,7 @@ Status InsertEvent(Connection& conn, Event& e) {
           .Bind(5, e.at.millis)
           .Bind(6, ChangesJson(e.changes))
           .Bind(7, e.note)
+          .Bind(8, concerns)
           .Run());
   e.id = conn.LastInsertId();
   return Status::Ok();
@@ -493,7 +496,7 @@ Result<TicketWrite> WriteChange(Connection& conn, Change change,
 
   for (auto& e : change.events) {
     e.ticket_id = t.id;
-    SF_RETURN_IF_ERROR(InsertEvent(conn, e));
+    SF_RETURN_IF_ERROR(InsertEvent(conn, e, t));
     out.events.push_back(std::move(e));
   }
   return out;

@@ -29,8 +29,9 @@ domain::Event ReadEvent(const Statement& st);
 Status InsertTicket(Connection& conn, domain::Ticket& t, const std::string& customer_search_text);
 // Inserts a message (assigning its id) and indexes its body. Attachments are not written.
 Status InsertMessage(Connection& conn, domain::Message& m);
-// Appends an event (assigning its id).
-Status InsertEvent(Connection& conn, domain::Event& e);
+// Inserts `e` (filling in its id) with the agent it concerns, judged on the ticket as the event
+// left it (`after`).
+Status InsertEvent(Connection& conn, domain::Event& e, const domain::Ticket& after);
 
 // Writes `change` (a new ticket when change.after.id == 0) with its messages, attachments,
 // handoff, events and search index rows. REQUIRES: inside a write transaction.

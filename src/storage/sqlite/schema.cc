@@ -296,6 +296,19 @@ CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
 CREATE INDEX outbox_by_ticket ON outbox(ticket_id, message_id);
 CREATE INDEX outbox_automatic_by_address ON outbox(to_address, created_at) WHERE automatic = 1;
 )sql",
+      // 14: in-app notifications are events of the log that concern one agent (see
+      // domain/notifications.h): the agent is kept on the event row, so an agent's are found
+      // through an index; leads also read their teams' broken promises. Each agent keeps one
+      // "seen up to" mark. Events written before this migration concern nobody.
+      R"sql(
+ALTER TABLE ticket_events ADD COLUMN concerns_agent_id INTEGER;
+CREATE INDEX ticket_events_concerning ON ticket_events(concerns_agent_id, id)
+  WHERE concerns_agent_id IS NOT NULL;
+CREATE INDEX ticket_events_broken_promises ON ticket_events(id) WHERE type = 'promise_broken';
+CREATE TABLE notifications_seen(
+  agent_id INTEGER PRIMARY KEY,
+  up_to INTEGER NOT NULL);
+)sql",
   };
   return kMigrations;
 }

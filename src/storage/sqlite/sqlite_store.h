@@ -96,6 +96,10 @@ class SqliteStore final : public Store {
   Result<std::set<AgentId>> OfferedTo(TicketId id) override;
   Result<std::vector<TicketId>> SilentTickets(domain::Priority priority, Timestamp waiting_before,
                                               int limit) override;
+  Result<std::vector<FeedEvent>> EventsAfter(domain::EventId after_id, int limit) override;
+  Result<domain::EventId> LatestEventId() override;
+  Result<NotificationPage> ListNotifications(const NotificationQuery& q) override;
+  Result<domain::EventId> MarkNotificationsSeen(AgentId agent, domain::EventId up_to) override;
   Result<domain::Attachment> GetAttachment(domain::AttachmentId id) override;
   Result<std::string> ReadBlob(std::string_view sha256) override;
 

@@ -16,6 +16,9 @@ import type {
   Me,
   Message,
   NewMessage,
+  NotificationList,
+  Presence,
+  PresenceState,
   Page,
   ResolveRequest,
   SearchHit,
@@ -260,6 +263,24 @@ export class Api {
 
   teams(): Promise<{ items: Team[] }> {
     return this.request("GET", "/teams");
+  }
+
+  // The live event stream (server-sent events; the session cookie authenticates it).
+  get streamUrl(): string {
+    return `${this.base}/stream`;
+  }
+
+  // Says that I am on a ticket ("left" when I am not any more); answers who else is.
+  setPresence(id: number, state: PresenceState | "left"): Promise<{ items: Presence[] }> {
+    return this.request("POST", `/tickets/${id}/presence`, { json: { state } });
+  }
+
+  notifications(q: { limit?: number; before?: number } = {}, signal?: AbortSignal): Promise<NotificationList> {
+    return this.request("GET", "/notifications", { query: q, signal });
+  }
+
+  markNotificationsSeen(upTo: number): Promise<{ seen_up_to: number; unread: number }> {
+    return this.request("POST", "/notifications/seen", { json: { up_to: upTo } });
   }
 }
 

@@ -212,3 +212,54 @@ export interface ResolveRequest {
   alternatives?: string[];
   duplicate_of?: number;
 }
+
+// Live updates (GET /api/v1/stream, server-sent events) and what rides on them.
+export interface LiveTicketEvent {
+  id: number; // The event id (the stream's `id:` line).
+  ticket_id: number;
+  type: string;
+  at: string;
+  actor: { kind: "agent" | "customer" | "system"; id: number };
+}
+
+export type PresenceState = "viewing" | "typing";
+
+export interface Presence {
+  agent: { id: number; name: string };
+  state: PresenceState;
+  expires_at: string;
+}
+
+export interface LivePresence {
+  ticket_id: number;
+  agent: { id: number; name: string };
+  state: PresenceState | "left";
+}
+
+export interface LiveNotification {
+  id: number;
+  ticket_id: number;
+  type: string;
+  at: string;
+  urgent: boolean;
+}
+
+export interface Notification {
+  id: number;
+  ticket_id: number;
+  ticket_number: number;
+  subject: string;
+  type: string;
+  at: string;
+  actor: { kind: "agent" | "customer" | "system"; id: number };
+  note: string;
+  urgent: boolean;
+  unread: boolean;
+}
+
+export interface NotificationList {
+  items: Notification[];
+  next_before: number | null;
+  unread: number;
+  seen_up_to: number;
+}

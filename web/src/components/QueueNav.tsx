@@ -1,9 +1,10 @@
 // The queues on the left, with how many tickets each holds. "Nobody owns these" turns into an
-// alarm while it is not empty. Counts refresh every minute and when the window regains focus
-// (live updates will replace the polling once the server streams events).
-import { useEffect, useState } from "preact/hooks";
+// alarm while it is not empty. Counts refresh when a live event may have changed them (once per
+// burst), and when the window regains focus; every minute only without live updates.
+import { useEffect, useRef, useState } from "preact/hooks";
 import { useWorkspace } from "../context";
 import { useDirectory } from "../lib/directory";
+import { countsShouldRefresh, debounce, useLive } from "../lib/live";
 import type { QueueDef } from "../queues";
 import { ALL_QUEUE, FIXED_QUEUES, teamQueue } from "../queues";
 import { onLinkClick } from "../router";
@@ -18,9 +19,10 @@ interface Props {
 }
 
 export function QueueNav({ current, refreshKey, onNavigate }: Props) {
-  const { api, dir } = useWorkspace();
+  const { api, dir, live } = useWorkspace();
   useDirectory(dir);
   const [counts, setCounts] = useState<Record<string, string>>({});
+  const refreshSoon = useRef<() => void>(() => {});
 
   useEffect(() => {
     let stopped = false;
@@ -39,15 +41,21 @@ export function QueueNav({ current, refreshKey, onNavigate }: Props) {
       if (!stopped) setCounts(next);
     };
     void refresh();
-    const timer = setInterval(() => void refresh(), REFRESH_MS);
+    const timer = live ? null : setInterval(() => void refresh(), REFRESH_MS);
     const onFocus = () => void refresh();
     window.addEventListener("focus", onFocus);
+    const soon = debounce(() => void refresh(), 500);
+    refreshSoon.current = soon.call;
     return () => {
       stopped = true;
-      clearInterval(timer);
+      soon.cancel();
+      if (timer !== null) clearInterval(timer);
       window.removeEventListener("focus", onFocus);
     };
-  }, [api, refreshKey]);
+  }, [api, refreshKey, live]);
+  useLive(live, (m) => {
+    if ((m.kind === "ticket" && countsShouldRefresh(m.event)) || m.kind === "reset") refreshSoon.current();
+  });
 
   const item = (q: QueueDef) => {
     const count = counts[q.key];

@@ -6,6 +6,7 @@ import type { Ticket, TicketSummary } from "../api/types";
 import { STATUSES } from "../api/types";
 import { useWorkspace } from "../context";
 import { useDirectory } from "../lib/directory";
+import { debounce, listShouldRefresh, mergeFirstPage, useLive } from "../lib/live";
 import { STATUS_LABEL } from "../lib/format";
 import type { ListFilters } from "../lib/listview";
 import { SORTS, applyChange, effectiveQuery, filtersToSearch, sortTickets } from "../lib/listview";
@@ -22,7 +23,7 @@ interface Props {
 }
 
 export function TicketList({ queue, filters, openId }: Props) {
-  const { api, dir, me } = useWorkspace();
+  const { api, dir, me, live } = useWorkspace();
   useDirectory(dir);
   const [items, setItems] = useState<TicketSummary[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -99,6 +100,30 @@ export function TicketList({ queue, filters, openId }: Props) {
     window.addEventListener("sf:ticket", onTicket);
     return () => window.removeEventListener("sf:ticket", onTicket);
   }, [queryKey, me.id]);
+
+  // Live updates: an event about a ticket shown, or one that may bring a ticket in, refetches
+  // the first page (once per burst) and keeps what was loaded beyond it.
+  const shownIds = useRef(new Set<number>());
+  shownIds.current = new Set(items.map((t) => t.id));
+  const refetch = useRef<ReturnType<typeof debounce> | null>(null);
+  useEffect(() => {
+    const d = debounce(async () => {
+      if (state.current.loading) return;
+      try {
+        const page = await api.listTickets({ ...query, limit: PAGE });
+        setItems((old) => mergeFirstPage(old, page.items, page.next_cursor === null));
+      } catch {
+        // The next event or the agent's own action refreshes; the list stays as it was.
+      }
+    }, 400);
+    refetch.current = d;
+    return () => d.cancel();
+  }, [api, queryKey]);
+  useLive(live, (m) => {
+    if ((m.kind === "ticket" && listShouldRefresh(m.event, shownIds.current)) || m.kind === "reset") {
+      refetch.current?.call();
+    }
+  });
 
   // j past the last row asks for more (see Workspace).
   useEffect(() => {

@@ -7,6 +7,7 @@ import { PRIORITIES } from "../api/types";
 import { useWorkspace } from "../context";
 import { announce } from "../lib/announce";
 import { useDirectory } from "../lib/directory";
+import { debounce, ticketShouldRefresh, useLive } from "../lib/live";
 import { OUTCOME_LABEL, parseTags, when } from "../lib/format";
 import type { Names } from "../lib/timeline";
 import { buildTimeline } from "../lib/timeline";
@@ -17,6 +18,7 @@ import type { ComposerHandle } from "./Composer";
 import { Composer } from "./Composer";
 import { Conversation } from "./Conversation";
 import { CustomerPanel } from "./CustomerPanel";
+import { PresenceLine, usePresence } from "./Presence";
 
 interface Props {
   id: number;
@@ -28,7 +30,7 @@ interface Props {
 type Open = null | "handoff" | "decline" | "resolve";
 
 export function TicketView({ id, composer, backHref, onChanged }: Props) {
-  const { api, dir, me } = useWorkspace();
+  const { api, dir, me, live } = useWorkspace();
   useDirectory(dir);
   const [ticket, setTicket] = useState<Ticket | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
@@ -109,8 +111,25 @@ export function TicketView({ id, composer, backHref, onChanged }: Props) {
     if (ticket) document.title = `#${ticket.number} ${ticket.subject} · Steadfast`;
   }, [ticket?.number, ticket?.subject]);
 
-  // Coming back to the tab after a while: show what changed meanwhile (until live updates).
+  // Live updates: what someone else did to this ticket shows without a reload (once per burst).
+  const reload = useRef<ReturnType<typeof debounce> | null>(null);
   useEffect(() => {
+    const d = debounce(() => {
+      load()
+        .then((t) => t && onChanged(t))
+        .catch(() => {});
+    }, 300);
+    reload.current = d;
+    return () => d.cancel();
+  }, [load, onChanged]);
+  useLive(live, (m) => {
+    if ((m.kind === "ticket" && ticketShouldRefresh(m.event, id, me.id)) || m.kind === "reset") reload.current?.call();
+  });
+  const presence = usePresence(id);
+
+  // Without live updates: coming back to the tab after a while shows what changed meanwhile.
+  useEffect(() => {
+    if (live) return;
     let last = Date.now();
     const onFocus = () => {
       if (Date.now() - last < 30_000) return;
@@ -119,7 +138,7 @@ export function TicketView({ id, composer, backHref, onChanged }: Props) {
     };
     window.addEventListener("focus", onFocus);
     return () => window.removeEventListener("focus", onFocus);
-  }, [load]);
+  }, [load, live]);
 
   // The newest message is what the agent came for: show the end of the conversation.
   useEffect(() => {
@@ -294,6 +313,8 @@ export function TicketView({ id, composer, backHref, onChanged }: Props) {
           <Conversation entries={timeline} names={names} />
         </div>
 
+        <PresenceLine others={presence.others} />
+        <div class="composer-wrap" onInput={presence.typed}>
         <Composer
           handle={composer}
           ticket={ticket}
@@ -307,6 +328,7 @@ export function TicketView({ id, composer, backHref, onChanged }: Props) {
             void api.events(w.ticket.id).then((ev) => current.current === w.ticket.id && setEvents(ev.items));
           }}
         />
+        </div>
       </div>
       <CustomerPanel customer={customer} ticketId={ticket.id} onCustomer={setCustomer} />
 

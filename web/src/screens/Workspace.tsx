@@ -4,6 +4,7 @@ import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useErrorBoundary, useRef, useState } from "preact/hooks";
 import type { Ticket } from "../api/types";
 import type { ComposerHandle } from "../components/Composer";
+import { NotificationBell } from "../components/Notifications";
 import { QueueNav } from "../components/QueueNav";
 import { SearchResults } from "../components/SearchResults";
 import { ShortcutsDialog } from "../components/ShortcutsDialog";
@@ -163,6 +164,7 @@ export function Workspace({ onSignOut }: { onSignOut: () => void }) {
         <button type="button" class="help-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => setShortcuts(true)}>
           ?
         </button>
+        <NotificationBell />
         <span class="me" title={me.email}>
           {me.name}
         </span>
