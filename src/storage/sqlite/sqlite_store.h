@@ -17,7 +17,8 @@ namespace steadfast::storage::sqlite {
 struct SqliteOptions {
   std::string path;          // The database file; ":memory:" is not supported (WAL).
   int read_connections = 4;  // Size of the read pool.
-  // Run on every ticket change before it is written (see TicketFinisher); may be empty.
+  // Run on every ticket change before it is written (see TicketFinisher). Empty (a command
+  // without the SLA settings, like `mailgate`): a changed ticket's SLA is due for the engine.
   TicketFinisher finish;
 };
 
@@ -128,7 +129,9 @@ class SqliteStore final : public Store {
                                        std::optional<CustomerId> customer_id,
                                        const CustomerRef& customer, const domain::Principal& who,
                                        const Mutation* then);
-  // Runs finish_ on the decided `change` of `state`, then writes it. A change without events or
+  // Runs finish_ on `change`; without one, makes a computed ticket due for the engine at `now`.
+  void Finish(domain::Change& change, Timestamp now) const;
+  // Runs Finish on the decided `change` of `state`, then writes it. A change without events or
   // messages writes only the SLA bookkeeping, when that changed. REQUIRES: in a write unit.
   Result<TicketWrite> Commit(Connection& c, domain::TicketState state, domain::Change change);
 

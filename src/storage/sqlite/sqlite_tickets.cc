@@ -97,12 +97,12 @@ Result<TicketWrite> SqliteStore::CreateTicketImpl(const NewTicket& in,
     Change change = domain::CreateTicket(std::move(t), std::move(first), who, now);
     // The first message is the customer's words, whoever logged them; the event records who.
     change.messages[0].author = Actor{Actor::Kind::kCustomer, customer.id};
-    if (finish_) finish_(change, now);
+    Finish(change, now);
     SF_ASSIGN_OR_RETURN(TicketWrite created, WriteChange(c, std::move(change), std::nullopt));
     if (then == nullptr || !*then) return created;
     SF_ASSIGN_OR_RETURN(Change more, (*then)(created.state));
     if (more.events.empty() && more.messages.empty()) return created;
-    if (finish_) finish_(more, now);
+    Finish(more, now);
     SF_ASSIGN_OR_RETURN(TicketWrite after,
                         WriteChange(c, std::move(more), created.state.pending_handoff));
     created.state = std::move(after.state);
@@ -120,8 +120,16 @@ Result<TicketWrite> SqliteStore::ModifyTicket(TicketId id, const Mutation& decid
   });
 }
 
+void SqliteStore::Finish(Change& change, Timestamp now) const {
+  if (finish_) {
+    finish_(change, now);
+  } else if (change.after.sla.computed && !(change.events.empty() && change.messages.empty())) {
+    change.after.sla.next_at = now;  // Left to the engine, which brings it up to date.
+  }
+}
+
 Result<TicketWrite> SqliteStore::Commit(Connection& c, TicketState state, Change change) {
-  if (finish_) finish_(change, clock_.Now());
+  Finish(change, clock_.Now());
   if (change.events.empty() && change.messages.empty()) {
     if (change.after.sla != state.ticket.sla) {
       state.ticket.sla = std::move(change.after.sla);
