@@ -84,7 +84,8 @@ class SlaClockTest : public ::testing::Test {
   domain::SlaState Sla() { return store_->GetTicket(ticket_).value().ticket.sla; }
 
   std::optional<domain::SlaClock> Clock(SlaKind kind) {
-    for (const auto& c : Sla().clocks) {
+    const domain::SlaState sla = Sla();
+    for (const auto& c : sla.clocks) {
       if (c.kind == kind) return c;
     }
     return std::nullopt;
@@ -98,7 +99,8 @@ class SlaClockTest : public ::testing::Test {
   // The ticket's events of `type`, as "kind due_at".
   std::vector<std::string> Events(std::string_view type) {
     std::vector<std::string> out;
-    for (const auto& e : store_->ListEvents(ticket_).value()) {
+    const std::vector<domain::Event> events = store_->ListEvents(ticket_).value();
+    for (const auto& e : events) {
       if (e.type != type) continue;
       std::string line;
       for (const auto& c : e.changes) {
