@@ -200,6 +200,7 @@ Status RunServe(const ServeOptions& o) {
   http::ApiOptions api_options;
   api_options.max_attachment_bytes = config.max_attachment_bytes;
   api_options.max_message_bytes = config.max_message_bytes;
+  api_options.sla = sla;
   mail::IntakeOptions intake_options;
   intake_options.message_id_domain = config.mail_domain;
   intake_options.subject_tag_prefix = config.mail_subject_tag;

@@ -145,6 +145,7 @@ Status Authorize(const Principal& who, Action what, const Target& target) {
       if (who.is_lead_or_admin()) return Status::Ok();
       return Denied("only leads and admins may see the mailboxes");
     case Action::kViewPromises:
+    case Action::kViewSla:
       if (who.is_customer()) return Denied("this is for agents");
       return Status::Ok();
   }

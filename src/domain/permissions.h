@@ -38,6 +38,7 @@ enum class Action {
   kIngestMail,     // Hand raw email to the intake (the mail gateway): admins and the system.
   kViewMailboxes,  // The IMAP pollers' status (no secrets in it): leads and admins.
   kViewPromises,   // Promise lists and the follow-through figures: agents.
+  kViewSla,        // The business calendar and SLA policies in force: agents.
 };
 
 // What the action is applied to. Leave unused members null.

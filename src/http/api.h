@@ -6,6 +6,7 @@
 #include "common/clock.h"
 #include "domain/permissions.h"
 #include "domain/principal.h"
+#include "engine/sla_clocks.h"
 #include "http/auth.h"
 #include "http/message.h"
 #include "http/router.h"
@@ -21,6 +22,8 @@ namespace steadfast::http {
 struct ApiOptions {
   size_t max_message_bytes = 256 * 1024;           // Text of one message.
   size_t max_attachment_bytes = 10 * 1024 * 1024;  // One attached file.
+  // The business calendar and SLA policies (GET /sla/policies; promises "in N business hours").
+  std::shared_ptr<const engine::SlaSettings> sla = std::make_shared<engine::SlaSettings>();
 };
 
 // The REST API under /api/v1: parses and validates each request, asks domain::Authorize,
@@ -87,6 +90,9 @@ class Api {
   // the signed token in the link is the only credential.
   Result<Response> FollowUpPage(const Call& c);
   Result<Response> FollowUpAnswer(const Call& c);
+
+  // SLAs (api_sla.cc): the calendar and policies in force.
+  Result<Response> SlaPolicies(const Call& c);
 
   // Mail (api_mail.cc).
   Result<Response> IngestMail(const Call& c);
