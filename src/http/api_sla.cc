@@ -56,10 +56,9 @@ Result<Response> Api::SlaPolicies(const Call& c) {
                      {"targets", std::move(targets)}});
   }
   return JsonResponse(json::object{
-      {"business_hours",
-       json::object{{"time_zone", sla.calendar.zone().name()},
-                    {"hours", engine::FormatWeeklyHours(sla.calendar.hours())},
-                    {"holidays", std::move(holidays)}}},
+      {"business_hours", json::object{{"time_zone", sla.calendar.zone().name()},
+                                      {"hours", engine::FormatWeeklyHours(sla.calendar.hours())},
+                                      {"holidays", std::move(holidays)}}},
       {"warning", std::move(warning)},
       {"silence_minutes", std::move(silence)},
       {"policies", std::move(policies)}});

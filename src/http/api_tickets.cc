@@ -122,8 +122,7 @@ Result<MessageInput> ParseMessageInput(const Request& req, size_t max_attachment
         in.promise_due = p.data;
       } else if (p.name == "promise_in_business_hours") {
         int64_t hours = 0;
-        const auto [end, ec] =
-            std::from_chars(p.data.data(), p.data.data() + p.data.size(), hours);
+        const auto [end, ec] = std::from_chars(p.data.data(), p.data.data() + p.data.size(), hours);
         if (ec != std::errc() || end != p.data.data() + p.data.size()) {
           return Status::InvalidArgument("promise_in_business_hours", "must be a whole number");
         }
@@ -259,7 +258,8 @@ Result<Response> Api::ListTickets(const Call& c) {
     } else if (*sla == "at_risk") {
       q.sla_alarm = storage::SlaAlarm::kAtRisk;
     } else {
-      return Status::InvalidArgument("sla", "'" + *sla + "' is not one of warning, breached, at_risk");
+      return Status::InvalidArgument("sla",
+                                     "'" + *sla + "' is not one of warning, breached, at_risk");
     }
   }
   q.text = c.query.Get("q").value_or("");

@@ -52,7 +52,8 @@ json::value RenderSlaClock(const SlaClock& c, json::storage_ptr sp) {
 json::value RenderSla(const Ticket& t, json::storage_ptr sp) {
   json::object o(sp);
   o.reserve(3);
-  o.emplace("policy", t.sla.policy.empty() ? json::value(nullptr, sp) : json::value(t.sla.policy, sp));
+  o.emplace("policy",
+            t.sla.policy.empty() ? json::value(nullptr, sp) : json::value(t.sla.policy, sp));
   json::array clocks(sp);
   const SlaClock* next = nullptr;
   // A resolved ticket's paused resolution clock is bookkeeping for a reopening, not a deadline.

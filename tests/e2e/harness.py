@@ -93,7 +93,7 @@ class Client:
 class Server:
     """A running `steadfast serve` on a fresh data folder (created with `init`)."""
 
-    def __init__(self, demo=False, env=None, data_dir=None):
+    def __init__(self, demo=False, env=None, data_dir=None, serve_args=()):
         if not BINARY:
             raise RuntimeError("set STEADFAST_BIN to the steadfast binary")
         self.owns_dir = data_dir is None
@@ -102,6 +102,7 @@ class Server:
         # `serve` rejects unknown STEADFAST_* settings; the test runner's own variable is not one.
         self.env.pop("STEADFAST_BIN", None)
         self.env.update(env or {})
+        self.serve_args = list(serve_args)  # Extra `serve` arguments, e.g. --config FILE.
         self.proc = None
         self.port = None
         db = os.path.join(self.data_dir, "steadfast.db")
@@ -118,7 +119,8 @@ class Server:
     def start(self):
         self.log = open(os.path.join(self.data_dir, "server.log"), "ab")
         self.proc = subprocess.Popen(
-            [BINARY, "serve", "--data", self.data_dir, "--listen", "127.0.0.1:0"],
+            [BINARY, "serve", "--data", self.data_dir, "--listen", "127.0.0.1:0"] +
+            self.serve_args,
             stdout=subprocess.PIPE, stderr=self.log, env=self.env)
         line = self.proc.stdout.readline().decode()
         if not line.startswith("listening on http://"):
