@@ -98,6 +98,7 @@ SlaClock MakeClock(const SlaState& before, SlaKind kind) {
 }  // namespace
 
 void UpdateSla(const SlaSettings& settings, Ticket& t, bool replied, Timestamp now) {
+  const bool first_time = !t.sla.computed;
   UpdateFacts(settings, t, replied, now);
   SlaState& s = t.sla;
   const BusinessCalendar& cal = settings.calendar;
@@ -137,6 +138,14 @@ void UpdateSla(const SlaSettings& settings, Ticket& t, bool replied, Timestamp n
   // Kept (paused) while resolved, so a reopened ticket goes on with its time and its markers.
   if (t.status != TicketStatus::kClosed && targets.resolution) {
     cumulative(SlaKind::kResolution, *targets.resolution);
+  }
+  if (first_time) {
+    // A ticket from before SLAs is not judged after the fact: what had already passed is taken
+    // as raised, without events.
+    for (SlaClock& c : clocks) {
+      if (c.warn_at && *c.warn_at <= now) c.warned = true;
+      if (c.due_at && *c.due_at <= now) c.breached = true;
+    }
   }
   s.clocks = std::move(clocks);
 

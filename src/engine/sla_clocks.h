@@ -60,8 +60,9 @@ const SlaRule* MatchSlaPolicy(const SlaSettings& settings, const domain::Ticket&
 //   in business time after waiting_since; when that would be at or after the breach of the reply
 //   clock the customer waits on, at that clock's warning instead.
 // - next_at: the earliest warning, breach or silence not raised yet.
-// Tickets computed for the first time (written before SLAs): the clocks run from opening, time
-// spent pending earlier is not known (it counts), and a ticket past `new` counts as answered.
+// Tickets computed for the first time (written before SLAs, or imported): the clocks run from
+// opening, time spent pending earlier is not known (it counts), a ticket past `new` counts as
+// answered, and warnings and breaches already past are taken as raised (no events after the fact).
 // Pure; safe from any thread.
 void UpdateSla(const SlaSettings& settings, domain::Ticket& t, bool replied, Timestamp now);
 

@@ -279,5 +279,24 @@ TEST_F(SlaClockTest, TicketsWrittenBeforeSlasAreComputedByTheEngine) {
   EXPECT_EQ(store_->GetTicket(ticket_).value().ticket.version, 1);  // Bookkeeping, not a change.
 }
 
+TEST_F(SlaClockTest, TicketsFromBeforeSlasAreNotBreachedAfterTheFact) {
+  Start();
+  storage::BulkTicket old;
+  old.ticket.subject = "Old";
+  old.ticket.customer_id = store_->CreateCustomer({"Al", {"al@example.com"}}).value().id;
+  old.ticket.status = domain::TicketStatus::kNew;
+  old.ticket.created_at = At("2030-01-07T09:00:00Z");
+  old.ticket.updated_at = old.ticket.created_at;
+  std::vector<storage::BulkTicket> bulk{old};
+  ASSERT_TRUE(store_->BulkInsertTickets(bulk).ok());
+  ticket_ = bulk[0].ticket.id;
+  clock_.Set(At("2030-01-08T09:00:00Z"));  // Long past its first reply and resolution.
+  engine_->RunOnce();
+  EXPECT_TRUE(Events("sla_breached").empty());
+  EXPECT_TRUE(Events("sla_warning").empty());
+  EXPECT_TRUE(Clock(SlaKind::kFirstReply)->breached);  // Shown as breached all the same.
+  EXPECT_EQ(engine_->RunOnce().sla, 0);
+}
+
 }  // namespace
 }  // namespace steadfast::engine
