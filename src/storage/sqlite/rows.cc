@@ -156,6 +156,7 @@ SlaState ParseSla(const std::string& text, std::optional<int64_t> next_at) {
 int64_t SlaAlarm(const SlaState& s) {
   int64_t alarm = 0;
   for (const SlaClock& k : s.clocks) {
+    if (!k.due_at.has_value()) continue;  // Paused: nothing to act on while it waits.
     if (k.breached) return 2;
     if (k.warned) alarm = 1;
   }
