@@ -158,6 +158,35 @@ class SlaTest(unittest.TestCase):
             self.assertIn(field, r.body.decode(), promise)
 
 
+class PromiseOutsideHoursTest(unittest.TestCase):
+    """A promise "in 2 business hours" made while the team is closed counts from the next
+    opening: the calendar is open only tomorrow (UTC), 09:00-17:00."""
+
+    def test_it_counts_from_the_next_opening(self):
+        days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        now = time.time()
+        tomorrow = time.gmtime(now + 86400)
+        config = os.path.join(tempfile.mkdtemp(prefix="steadfast-sla-"), "steadfast.toml")
+        with open(config, "w") as f:
+            f.write('[business_hours]\nhours = "%s 09:00-17:00"\n' % days[tomorrow.tm_wday])
+        server = harness.Server(serve_args=["--config", config]).start()
+        try:
+            api = server.client(server.token(agent=harness.ADMIN_EMAIL))
+            r = api.post(V1 + "/tickets", {"subject": "Late", "body": "Hello?",
+                                          "customer": {"email": "nia@sla.example"}})
+            self.assertEqual(r.status, 201, r)
+            r = api.post(V1 + "/tickets/%d/messages" % r.json()["ticket"]["id"],
+                         {"kind": "reply", "body": "Tomorrow first thing.",
+                          "promise": {"text": "check the depot", "in_business_hours": 2}})
+            self.assertEqual(r.status, 201, r)
+            due = r.json()["ticket"]["promises"][0]["due_at"]
+            if time.gmtime(time.time()).tm_yday == time.gmtime(now).tm_yday:  # Not past midnight.
+                self.assertEqual(due, time.strftime("%Y-%m-%dT11:00:00.000Z", tomorrow))
+            api.close()
+        finally:
+            server.cleanup()
+
+
 class SlaConfigErrorTest(unittest.TestCase):
     """A bad SLA table stops `serve` with an error naming the key; nothing starts."""
 
