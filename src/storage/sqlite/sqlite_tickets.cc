@@ -229,9 +229,10 @@ Result<TicketPage> SqliteStore::ListTickets(const TicketQuery& q) {
     }
   }
   if (q.sla_alarm) {
-    sql += *q.sla_alarm == SlaAlarm::kAtRisk ? " AND sla_alarm > 0" : " AND sla_alarm = ?";
-    if (*q.sla_alarm != SlaAlarm::kAtRisk)
-      args.emplace_back(int64_t{static_cast<int>(*q.sla_alarm)});
+    // "sla_alarm > 0" as written in the partial index, so the planner may use it.
+    sql += " AND sla_alarm > 0";
+    if (*q.sla_alarm == SlaAlarm::kWarning) sql += " AND sla_alarm = 1";
+    if (*q.sla_alarm == SlaAlarm::kBreached) sql += " AND sla_alarm = 2";
   }
   if (q.before_id) {
     sql += " AND id < ?";
