@@ -7,8 +7,9 @@
 //
 // 1. Setup (not measured): N open promises on N distinct new/open tickets, due from 1 hour ago to
 //    30 days ahead, W waiting customers on other new/open tickets, waiting since 30 days ago
-//    up to now, and C tickets with SLA clocks running since 30 days ago up to now (the "Standard"
-//    policy below, on weekday business hours in Lisbon; their clocks computed through the store).
+//    up to now, and C answered tickets whose resolution clocks run since 6 days ago up to now (the
+//    "Standard" policy below, on weekday business hours in Lisbon; their clocks computed through
+//    the store, so they fall due at various times).
 //    Unless --keep-backlog, the work the dataset already holds (its never-answered new tickets,
 //    its resolved tickets due a follow-up, SLA clocks never computed) is marked as dealt with, so
 //    the passes act on these items only. Silence is raised by the SLA phase, on business hours.
@@ -235,17 +236,20 @@ Setup WriteItems(Db& db, const Options& o, Timestamp now, std::mt19937_64& rng) 
   }
   sqlite3_finalize(wait);
 
-  // SLA clocks running since 30 days ago up to now, on the tickets after the waiting ones; the
+  // SLA clocks running since 6 days ago up to now, on the tickets after the waiting ones; the
   // waiting ones too get their silence moment. Marked computed here, brought up to date through
   // the store (SlaRefresh) before the passes.
   sqlite3_stmt* clock = db.Prepare(
-      "UPDATE tickets SET sla = json_object('policy', '', 'running', ?2, 'used', 0) WHERE id = ?1");
+      "UPDATE tickets SET sla = json_object('policy', '', 'running', ?2, 'used', 0, 'first_reply',"
+      " ?2) WHERE id = ?1");
   const size_t sla_count = std::min<size_t>(o.sla, available);
   for (size_t i = 0; i < sla_count; ++i) {
     const int64_t id = picks[(static_cast<size_t>(s.promises + s.waiting) + i) % available];
     sqlite3_bind_int64(clock, 1, id);
     sqlite3_bind_int64(clock, 2,
-                       now.millis - 30 * kDayMs + 30 * kDayMs * i / std::max<size_t>(1, sla_count));
+                       now.millis - 6 * kDayMs +
+                           6 * kDayMs * static_cast<int64_t>(i) /
+                               std::max<int64_t>(1, static_cast<int64_t>(sla_count)));
     db.Run(clock);
     s.sla_ids.push_back(id);
   }
