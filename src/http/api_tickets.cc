@@ -120,20 +120,15 @@ Result<MessageInput> ParseMessageInput(const Request& req, size_t max_attachment
         in.promise_text = p.data;
       } else if (p.name == "promise_due_at") {
         in.promise_due = p.data;
-      } else if (p.name == "promise_in_business_hours") {
-        int64_t hours = 0;
-        const auto [end, ec] = std::from_chars(p.data.data(), p.data.data() + p.data.size(), hours);
+      } else if (p.name == "promise_in_business_hours" || p.name == "keeps_promise") {
+        const bool hours = p.name == "promise_in_business_hours";
+        int64_t n = 0;
+        const auto [end, ec] = std::from_chars(p.data.data(), p.data.data() + p.data.size(), n);
         if (ec != std::errc() || end != p.data.data() + p.data.size()) {
-          return Status::InvalidArgument("promise_in_business_hours", "must be a whole number");
+          return Status::InvalidArgument(p.name,
+                                         hours ? "must be a whole number" : "must be an id");
         }
-        in.promise_in_hours = hours;
-      } else if (p.name == "keeps_promise") {
-        int64_t id = 0;
-        const auto [end, ec] = std::from_chars(p.data.data(), p.data.data() + p.data.size(), id);
-        if (ec != std::errc() || end != p.data.data() + p.data.size()) {
-          return Status::InvalidArgument("keeps_promise", "must be an id");
-        }
-        in.keeps_promise = id;
+        (hours ? in.promise_in_hours : in.keeps_promise) = n;
       } else {
         return Status::InvalidArgument(p.name, "is not a known field");
       }

@@ -81,6 +81,23 @@ class SlaClockTest : public ::testing::Test {
     ASSERT_TRUE(w.ok()) << w.status().ToString();
   }
 
+  // A new ticket opened at `created_at` as an import (or a store from before SLAs) writes it:
+  // without its SLA clocks.
+  void InsertOldTicket(Timestamp created_at) {
+    storage::BulkTicket old;
+    old.ticket.subject = "Old";
+    storage::NewCustomer al;
+    al.name = "Al";
+    al.emails = {"al@example.com"};
+    old.ticket.customer_id = store_->CreateCustomer(al).value().id;
+    old.ticket.status = domain::TicketStatus::kNew;
+    old.ticket.created_at = created_at;
+    old.ticket.updated_at = created_at;
+    std::vector<storage::BulkTicket> bulk{old};
+    ASSERT_TRUE(store_->BulkInsertTickets(bulk).ok());
+    ticket_ = bulk[0].ticket.id;
+  }
+
   domain::SlaState Sla() { return store_->GetTicket(ticket_).value().ticket.sla; }
 
   std::optional<domain::SlaClock> Clock(SlaKind kind) {
@@ -262,15 +279,7 @@ TEST_F(SlaClockTest, SilenceWaitsForBusinessHoursAndNotWhilePending) {
 
 TEST_F(SlaClockTest, TicketsWrittenBeforeSlasAreComputedByTheEngine) {
   Start();
-  storage::BulkTicket old;
-  old.ticket.subject = "Old";
-  old.ticket.customer_id = store_->CreateCustomer({"Al", {"al@example.com"}}).value().id;
-  old.ticket.status = domain::TicketStatus::kNew;
-  old.ticket.created_at = At("2030-01-07T09:00:00Z");
-  old.ticket.updated_at = old.ticket.created_at;
-  std::vector<storage::BulkTicket> bulk{old};
-  ASSERT_TRUE(store_->BulkInsertTickets(bulk).ok());
-  ticket_ = bulk[0].ticket.id;
+  InsertOldTicket(At("2030-01-07T09:00:00Z"));
   EXPECT_FALSE(Sla().computed);
   clock_.Set(At("2030-01-07T09:30:00Z"));
   engine_->RunOnce();
@@ -281,15 +290,7 @@ TEST_F(SlaClockTest, TicketsWrittenBeforeSlasAreComputedByTheEngine) {
 
 TEST_F(SlaClockTest, TicketsFromBeforeSlasAreNotBreachedAfterTheFact) {
   Start();
-  storage::BulkTicket old;
-  old.ticket.subject = "Old";
-  old.ticket.customer_id = store_->CreateCustomer({"Al", {"al@example.com"}}).value().id;
-  old.ticket.status = domain::TicketStatus::kNew;
-  old.ticket.created_at = At("2030-01-07T09:00:00Z");
-  old.ticket.updated_at = old.ticket.created_at;
-  std::vector<storage::BulkTicket> bulk{old};
-  ASSERT_TRUE(store_->BulkInsertTickets(bulk).ok());
-  ticket_ = bulk[0].ticket.id;
+  InsertOldTicket(At("2030-01-07T09:00:00Z"));
   clock_.Set(At("2030-01-08T09:00:00Z"));  // Long past its first reply and resolution.
   engine_->RunOnce();
   EXPECT_TRUE(Events("sla_breached").empty());
