@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TicketSla } from "../src/api/types";
 import { inSlaQueue, slaAlarm, slaLine, span, ticketSlaLine } from "../src/lib/sla";
+import { describeEvent } from "../src/lib/timeline";
 
 const NOW = Date.parse("2030-01-07T10:00:00Z");
 
@@ -56,5 +57,22 @@ describe("SLA deadlines", () => {
     expect(inSlaQueue("at_risk", sla("warning"))).toBe(true);
     expect(inSlaQueue("breached", sla("warning"))).toBe(false);
     expect(inSlaQueue("warning", sla("ok"))).toBe(false);
+  });
+
+  it("tells warnings and breaches in the ticket's history", () => {
+    const names = { agent: () => "Ana", customer: () => "Pat", meId: 1 };
+    const event = (type: string, note: string) => ({
+      id: 1,
+      ticket_id: 9,
+      type,
+      actor: { kind: "system" as const, id: 0 },
+      at: "2030-01-07T10:00:00Z",
+      changes: [{ field: "kind", before: "", after: "first_reply" }],
+      note,
+    });
+    expect(describeEvent(event("sla_warning", "First reply is due 2030-01-07T10:00:00.000Z (policy Standard, business hours)."), names)).toBe(
+      "SLA warning: First reply is due 2030-01-07T10:00:00.000Z (policy Standard, business hours).",
+    );
+    expect(describeEvent(event("sla_breached", ""), names)).toBe("SLA breached: a deadline was missed");
   });
 });
