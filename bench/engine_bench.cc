@@ -2,14 +2,17 @@
 // does to request handling. Driven by `bench/run engine` (see bench/README.md); prints one JSON
 // object per line on stdout.
 //
-//   engine_bench --data DIR [--items N] [--waiting W] [--passes P] [--batch B]
+//   engine_bench --data DIR [--items N] [--waiting W] [--sla C] [--passes P] [--batch B]
 //                [--latency-seconds S] [--read-rate R] [--write-rate R] [--keep-backlog]
 //
 // 1. Setup (not measured): N open promises on N distinct new/open tickets, due from 1 hour ago to
-//    30 days ahead, and W waiting customers on other new/open tickets, waiting since 30 days ago
-//    up to now. Unless --keep-backlog, the work the dataset already holds (its never-answered new
-//    tickets, its resolved tickets due a follow-up) is marked as dealt with, so the passes act on
-//    these items only.
+//    30 days ahead, W waiting customers on other new/open tickets, waiting since 30 days ago
+//    up to now, and C answered tickets whose resolution clocks run since 6 days ago up to now (the
+//    "Standard" policy below, on weekday business hours in Lisbon; their clocks computed through
+//    the store, so they fall due at various times).
+//    Unless --keep-backlog, the work the dataset already holds (its never-answered new tickets,
+//    its resolved tickets due a follow-up, SLA clocks never computed) is marked as dealt with, so
+//    the passes act on these items only. Silence is raised by the SLA phase, on business hours.
 // 2. P passes of Engine::RunOnce() on the system clock, each timed.
 // 3. Request latency: GetTicket of random ids and a note through ModifyTicket, paced, from two
 //    client threads; first with the engine stopped, then with it running on its own thread
@@ -48,6 +51,7 @@ struct Options {
   std::string data_dir;
   int items = 100000;
   int waiting = -1;  // Default: items / 2.
+  int sla = -1;      // Default: items.
   int passes = 5;
   int batch = engine::EngineOptions{}.batch;
   int latency_seconds = 10;
@@ -76,6 +80,8 @@ Options ParseArgs(int argc, char** argv) {
       o.items = number();
     } else if (arg == "--waiting") {
       o.waiting = number();
+    } else if (arg == "--sla") {
+      o.sla = number();
     } else if (arg == "--passes") {
       o.passes = number();
     } else if (arg == "--batch") {
@@ -94,6 +100,7 @@ Options ParseArgs(int argc, char** argv) {
   }
   if (o.data_dir.empty()) Die("--data DIR is required");
   if (o.waiting < 0) o.waiting = o.items / 2;
+  if (o.sla < 0) o.sla = o.items;
   if (o.items < 0 || o.passes < 1 || o.batch < 1 || o.read_rate < 1 || o.write_rate < 1) {
     Die("counts and rates must be positive");
   }
@@ -161,6 +168,8 @@ struct Setup {
   int64_t max_id = 0;
   int promises = 0;
   int waiting = 0;
+  std::vector<int64_t> sla_ids;  // Tickets whose SLA clocks the store computes before the passes.
+  int64_t backlog_sla = 0;       // Tickets whose clocks were never computed, set aside.
   int64_t backlog_silence = 0;   // Waiting customers already in the dataset, set aside.
   int64_t backlog_followup = 0;  // Resolved tickets due a follow-up, set aside.
 };
@@ -192,6 +201,8 @@ Setup WriteItems(Db& db, const Options& o, Timestamp now, std::mt19937_64& rng) 
     db.Exec("UPDATE tickets SET resolved_at = " + std::to_string(now.millis) +
             " WHERE status = 'resolved'");
     s.backlog_followup = db.Changes();
+    db.Exec("UPDATE tickets SET sla_next_at = NULL WHERE sla = '' AND sla_next_at IS NOT NULL");
+    s.backlog_sla = db.Changes();
   }
 
   // Due from 1 hour ago to 30 days ahead, evenly; the order of `picks` is random.
@@ -224,6 +235,28 @@ Setup WriteItems(Db& db, const Options& o, Timestamp now, std::mt19937_64& rng) 
     db.Run(wait);
   }
   sqlite3_finalize(wait);
+
+  // SLA clocks running since 6 days ago up to now, on the tickets after the waiting ones; the
+  // waiting ones too get their silence moment. Marked computed here, brought up to date through
+  // the store (SlaRefresh) before the passes.
+  sqlite3_stmt* clock = db.Prepare(
+      "UPDATE tickets SET sla = json_object('policy', '', 'running', ?2, 'used', 0, 'first_reply',"
+      " ?2) WHERE id = ?1");
+  const size_t sla_count = std::min<size_t>(o.sla, available);
+  for (size_t i = 0; i < sla_count; ++i) {
+    const int64_t id = picks[(static_cast<size_t>(s.promises + s.waiting) + i) % available];
+    sqlite3_bind_int64(clock, 1, id);
+    sqlite3_bind_int64(clock, 2,
+                       now.millis - 6 * kDayMs +
+                           6 * kDayMs * static_cast<int64_t>(i) /
+                               std::max<int64_t>(1, static_cast<int64_t>(sla_count)));
+    db.Run(clock);
+    s.sla_ids.push_back(id);
+  }
+  sqlite3_finalize(clock);
+  for (int i = 0; i < s.waiting; ++i) {
+    s.sla_ids.push_back(picks[(static_cast<size_t>(s.promises) + i) % available]);
+  }
   db.Exec("COMMIT");
   db.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
   return s;
@@ -234,6 +267,7 @@ struct Progress {
   int64_t broken = 0;
   int64_t reminded = 0;
   int64_t silent = 0;
+  int64_t sla = 0;  // SLA warnings and breaches recorded.
 };
 
 Progress Measure(Db& db) {
@@ -243,6 +277,8 @@ Progress Measure(Db& db) {
   p.silent = db.Count(
       "SELECT count(*) FROM tickets WHERE waiting_since IS NOT NULL"
       " AND silence_raised_at > waiting_since");
+  p.sla =
+      db.Count("SELECT count(*) FROM ticket_events WHERE type IN ('sla_warning', 'sla_breached')");
   return p;
 }
 
@@ -285,13 +321,15 @@ void PrintLatency(bool engine_running, const Latencies& reads, const Latencies& 
       "\"read_max_ms\":%.3f,"
       "\"writes\":%zu,\"write_errors\":%d,\"write_p50_ms\":%.3f,\"write_p99_ms\":%.3f,"
       "\"write_max_ms\":%.3f,"
-      "\"engine_broken\":%lld,\"engine_reminded\":%lld,\"engine_silent\":%lld}\n",
+      "\"engine_broken\":%lld,\"engine_reminded\":%lld,\"engine_silent\":%lld,"
+      "\"engine_sla\":%lld}\n",
       engine_running ? "true" : "false", seconds, reads.ms.size(), reads.errors,
       reads.Quantile(0.50), reads.Quantile(0.99), reads.Max(), writes.ms.size(), writes.errors,
       writes.Quantile(0.50), writes.Quantile(0.99), writes.Max(),
       static_cast<long long>(after.broken - before.broken),
       static_cast<long long>(after.reminded - before.reminded),
-      static_cast<long long>(after.silent - before.silent));
+      static_cast<long long>(after.silent - before.silent),
+      static_cast<long long>(after.sla - before.sla));
   std::fflush(stdout);
 }
 
@@ -330,6 +368,42 @@ void MeasureRequests(storage::Store& store, const Options& o, const Setup& setup
   PrintLatency(engine_running, reads, writes, before, Measure(db), o.latency_seconds);
 }
 
+// Weekday hours in Lisbon and one policy for every ticket, as a team would set them.
+std::shared_ptr<const engine::SlaSettings> BenchSla() {
+  auto settings = std::make_shared<engine::SlaSettings>();
+  auto calendar = engine::BusinessCalendar::Parse("Europe/Lisbon", "mon-fri 08:00-18:00",
+                                                  "2026-12-25, 2027-01-01");
+  if (!calendar.ok()) Die(calendar.status().ToString());
+  settings->calendar = std::move(*calendar);
+  engine::SlaRule rule;
+  rule.policy.name = "Standard";
+  using std::chrono::hours;
+  rule.policy.by_priority = {engine::SlaTargets{hours(8), hours(16), hours(80)},
+                             engine::SlaTargets{hours(4), hours(8), hours(40)},
+                             engine::SlaTargets{hours(2), hours(4), hours(16)},
+                             engine::SlaTargets{hours(1), hours(2), hours(8)}};
+  settings->policies.push_back(rule);
+  settings->warning = engine::SlaWarning{30 * 60 * 1000, std::nullopt};
+  return settings;
+}
+
+// Brings the SLA clocks of `ids` up to date through the store (its finisher), as every ticket
+// change would have: a change without events writes only the clocks.
+void RefreshSla(storage::Store& store, const std::vector<int64_t>& ids, Timestamp now) {
+  const size_t chunk = 1000;
+  for (size_t from = 0; from < ids.size(); from += chunk) {
+    std::vector<std::pair<storage::TicketId, storage::Mutation>> part;
+    for (size_t i = from; i < std::min(ids.size(), from + chunk); ++i) {
+      part.emplace_back(ids[i], [now](const domain::TicketState& s) -> Result<domain::Change> {
+        return domain::BeginChange(s, now);
+      });
+    }
+    for (const auto& r : store.ModifyTickets(part)) {
+      if (!r.ok()) Die("refreshing SLA clocks: " + r.status().ToString());
+    }
+  }
+}
+
 int Main(int argc, char** argv) {
   const Options o = ParseArgs(argc, argv);
   SetLogLevel(LogLevel::kWarn);
@@ -339,9 +413,11 @@ int Main(int argc, char** argv) {
 
   // Opening applies any pending migrations: before the setup, which needs the latest schema.
   auto t0 = SteadyClock::now();
+  const std::shared_ptr<const engine::SlaSettings> sla = BenchSla();
   storage::sqlite::SqliteOptions store_options;
   store_options.path = path;
   store_options.read_connections = 4;
+  store_options.finish = engine::MakeSlaFinisher(sla);
   auto opened = storage::sqlite::SqliteStore::Open(store_options, clock);
   if (!opened.ok()) Die(opened.status().ToString());
   std::unique_ptr<storage::sqlite::SqliteStore> store = std::move(opened.value());
@@ -356,6 +432,7 @@ int Main(int argc, char** argv) {
   t0 = SteadyClock::now();
   const Timestamp now = clock.Now();
   const Setup setup = WriteItems(db, o, now, rng);
+  RefreshSla(*store, setup.sla_ids, now);
   const int64_t tickets = db.Count("SELECT count(*) FROM tickets");
   const int64_t due_promises = db.Count(
       "SELECT count(*) FROM promises WHERE state = 'open'"
@@ -363,17 +440,23 @@ int Main(int argc, char** argv) {
       std::to_string(now.millis));
   std::printf(
       "{\"phase\":\"setup\",\"tickets\":%lld,\"promises\":%d,\"promises_past_due\":%lld,"
-      "\"waiting\":%d,\"backlog_silence_set_aside\":%lld,\"backlog_followup_set_aside\":%lld,"
+      "\"waiting\":%d,\"sla_clocks\":%lld,\"sla_due\":%lld,\"backlog_silence_set_aside\":%lld,"
+      "\"backlog_followup_set_aside\":%lld,\"backlog_sla_set_aside\":%lld,"
       "\"batch\":%d,\"open_ms\":%.0f,\"setup_ms\":%.0f}\n",
       static_cast<long long>(tickets), setup.promises, static_cast<long long>(due_promises),
-      setup.waiting, static_cast<long long>(setup.backlog_silence),
-      static_cast<long long>(setup.backlog_followup), o.batch, open_ms, MillisSince(t0));
+      setup.waiting,
+      static_cast<long long>(db.Count("SELECT count(*) FROM tickets WHERE sla <> ''")),
+      static_cast<long long>(db.Count("SELECT count(*) FROM tickets WHERE sla_next_at <= " +
+                                      std::to_string(now.millis))),
+      static_cast<long long>(setup.backlog_silence), static_cast<long long>(setup.backlog_followup),
+      static_cast<long long>(setup.backlog_sla), o.batch, open_ms, MillisSince(t0));
   std::fflush(stdout);
 
   engine::EngineOptions engine_options;
   engine_options.batch = o.batch;
   engine_options.poll_ms = 50;
   engine_options.public_url = "https://help.example.com";
+  engine_options.sla = sla;
   {
     engine::Engine engine(*store, clock, engine_options);
     for (int pass = 1; pass <= o.passes; ++pass) {
@@ -384,9 +467,9 @@ int Main(int argc, char** argv) {
       const auto w1 = store->writer_stats();
       std::printf(
           "{\"phase\":\"pass\",\"pass\":%d,\"reminded\":%d,\"broken\":%d,\"silent\":%d,"
-          "\"asked\":%d,\"closed\":%d,\"failed\":%d,\"ms\":%.1f,\"commits\":%lld,"
+          "\"sla\":%d,\"asked\":%d,\"closed\":%d,\"failed\":%d,\"ms\":%.1f,\"commits\":%lld,"
           "\"writer_busy_ms\":%.1f,\"commit_ms\":%.1f,\"fsyncs\":%lld,\"fsync_ms\":%.1f}\n",
-          pass, s.reminded, s.broken, s.silent, s.asked, s.closed, s.failed, ms,
+          pass, s.reminded, s.broken, s.silent, s.sla, s.asked, s.closed, s.failed, ms,
           static_cast<long long>(w1.groups - w0.groups), (w1.busy_micros - w0.busy_micros) / 1e3,
           (w1.commit_micros - w0.commit_micros) / 1e3, static_cast<long long>(w1.syncs - w0.syncs),
           (w1.sync_micros - w0.sync_micros) / 1e3);

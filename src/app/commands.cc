@@ -74,9 +74,9 @@ Status CheckPassword(const std::string& password, std::string_view source) {
   return Status::Ok();
 }
 
-Result<std::unique_ptr<storage::sqlite::SqliteStore>> OpenStore(const std::string& data_dir,
-                                                                const Clock& clock, bool must_exist,
-                                                                int read_connections = 2) {
+Result<std::unique_ptr<storage::sqlite::SqliteStore>> OpenStore(
+    const std::string& data_dir, const Clock& clock, bool must_exist, int read_connections = 2,
+    storage::TicketFinisher finish = {}) {
   const std::string path = DatabasePath(data_dir);
   if (must_exist && !FileExists(path)) {
     return Status::NotFound("no store in " + data_dir + "; run `steadfast init --data " + data_dir +
@@ -85,6 +85,7 @@ Result<std::unique_ptr<storage::sqlite::SqliteStore>> OpenStore(const std::strin
   storage::sqlite::SqliteOptions options;
   options.path = path;
   options.read_connections = read_connections;
+  options.finish = std::move(finish);
   return storage::sqlite::SqliteStore::Open(options, clock);
 }
 
@@ -195,7 +196,14 @@ Status RunServe(const ServeOptions& o) {
         {{"file", path}});
   }
   const Clock& clock = test_clock ? static_cast<const Clock&>(*test_clock) : system_clock;
-  SF_ASSIGN_OR_RETURN(auto store, OpenStore(o.data_dir, clock, true, config.read_connections));
+  // SLA clocks and silence on the team's business calendar, kept on every ticket change.
+  auto sla = std::make_shared<engine::SlaSettings>(config.sla);
+  sla->silence_after_ms = {static_cast<int64_t>(config.silence_minutes_low) * 60 * 1000,
+                           static_cast<int64_t>(config.silence_minutes_normal) * 60 * 1000,
+                           static_cast<int64_t>(config.silence_minutes_high) * 60 * 1000,
+                           static_cast<int64_t>(config.silence_minutes_urgent) * 60 * 1000};
+  SF_ASSIGN_OR_RETURN(auto store, OpenStore(o.data_dir, clock, true, config.read_connections,
+                                            engine::MakeSlaFinisher(sla)));
   http::AuthOptions auth_options;
   auth_options.secure_cookies = config.secure_cookies;
   http::Authenticator auth(*store, clock, auth_options);
@@ -209,6 +217,7 @@ Status RunServe(const ServeOptions& o) {
   api_options.portal.contacts_per_email = config.portal_contacts_per_email;
   api_options.portal.contacts_per_address = config.portal_contacts_per_address;
   api_options.portal.max_contact_message_bytes = config.portal_contact_max_bytes;
+  api_options.sla = sla;
   mail::IntakeOptions intake_options;
   intake_options.message_id_domain = config.mail_domain;
   intake_options.subject_tag_prefix = config.mail_subject_tag;
@@ -263,11 +272,8 @@ Status RunServe(const ServeOptions& o) {
   engine::EngineOptions engine_options;
   engine_options.promise_reminder_lead_ms =
       static_cast<int64_t>(config.promise_reminder_minutes) * 60 * 1000;
-  engine_options.silence_after_ms = {
-      static_cast<int64_t>(config.silence_minutes_low) * 60 * 1000,
-      static_cast<int64_t>(config.silence_minutes_normal) * 60 * 1000,
-      static_cast<int64_t>(config.silence_minutes_high) * 60 * 1000,
-      static_cast<int64_t>(config.silence_minutes_urgent) * 60 * 1000};
+  engine_options.silence_after_ms = sla->silence_after_ms;
+  engine_options.sla = sla;
   engine_options.offer_after_ms = static_cast<int64_t>(config.offer_after_minutes) * 60 * 1000;
   engine_options.offer_expires_ms = static_cast<int64_t>(config.offer_expires_minutes) * 60 * 1000;
   engine_options.offer_cap = static_cast<int>(std::min<size_t>(config.offer_cap, 1 << 20));

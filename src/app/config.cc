@@ -7,6 +7,7 @@
 #include <charconv>
 #include <set>
 
+#include "app/sla_config.h"
 #include "common/text.h"
 
 extern char** environ;
@@ -316,6 +317,10 @@ Result<Config> LoadConfig(const std::optional<std::string>& path,
       const std::string k(key.str());
       if (k == "mailbox") {
         SF_RETURN_IF_ERROR(ParseMailboxes(node, &c.mailboxes));
+        continue;
+      }
+      if (IsSlaTable(k)) {
+        SF_RETURN_IF_ERROR(ParseSlaTable(k, node, &c.sla));
         continue;
       }
       std::string value;

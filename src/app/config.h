@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "engine/sla_clocks.h"
 
 namespace steadfast::app {
 
@@ -81,6 +82,10 @@ struct Config {
   std::string web_root;  // STEADFAST_WEB_ROOT
   // IMAP mailboxes to poll ([[mailbox]] tables; the file only).
   std::vector<MailboxConfig> mailboxes;
+  // The business calendar, SLA policies and warning ([business_hours], [sla], [[sla_policy]];
+  // the file only; see sla_config.h). Its silence thresholds are set by `serve` from
+  // silence_minutes_* above. Default: 24/7 in UTC, no policies.
+  engine::SlaSettings sla;
 };
 
 // Loads `path` (if given) over the defaults, then applies `env` (name → value) overrides.

@@ -14,4 +14,16 @@ std::string_view Name(Actor::Kind kind) {
   return "system";
 }
 
+std::string_view Name(SlaKind kind) {
+  switch (kind) {
+    case SlaKind::kFirstReply:
+      return "first_reply";
+    case SlaKind::kNextReply:
+      return "next_reply";
+    case SlaKind::kResolution:
+      return "resolution";
+  }
+  return "first_reply";
+}
+
 }  // namespace steadfast::domain

@@ -56,6 +56,46 @@ struct Resolution {
   Timestamp resolved_at;
 };
 
+// The SLA clocks a ticket runs (see docs/business-hours.md).
+enum class SlaKind { kFirstReply, kNextReply, kResolution };
+std::string_view Name(SlaKind kind);  // "first_reply", "next_reply", "resolution".
+
+// One SLA clock that has not been met yet. Running: `due_at` (and `warn_at`) are set. Paused
+// (pending, resolved): both empty and `remaining_ms` holds the business time left (negative once
+// past due). `warned` and `breached` record that the engine raised the warning and the breach.
+struct SlaClock {
+  SlaKind kind = SlaKind::kFirstReply;
+  std::optional<Timestamp> due_at;
+  std::optional<Timestamp> warn_at;
+  int64_t remaining_ms = 0;
+  bool warned = false;
+  bool breached = false;
+
+  friend bool operator==(const SlaClock&, const SlaClock&) = default;
+};
+
+// A ticket's SLA bookkeeping, derived from the ticket and the team's SLA policies on every change
+// (engine/sla_clocks.h computes it; the domain rules never touch it). Plain data.
+struct SlaState {
+  bool computed = false;  // False for tickets written before SLAs existed (or imported).
+  std::string policy;     // The policy that applies; empty: none.
+  std::optional<Timestamp> first_replied_at;  // Our first reply.
+  // The first-reply and resolution clocks run while the ticket is new or open: since
+  // `running_since`, after `used_ms` of business time in earlier running periods.
+  std::optional<Timestamp> running_since;
+  int64_t used_ms = 0;
+  // The customer wait (ticket.waiting_since) the next-reply clock and silence are measured from.
+  std::optional<Timestamp> next_reply_since;
+  std::vector<SlaClock> clocks;  // Not met yet, in SlaKind order.
+  // Silence on business hours: when it is raised (while the customer waits, not raised yet).
+  std::optional<Timestamp> silence_at;
+  // The engine's next moment for this ticket: the earliest warning, breach or silence not yet
+  // raised. Empty: nothing to do.
+  std::optional<Timestamp> next_at;
+
+  friend bool operator==(const SlaState&, const SlaState&) = default;
+};
+
 struct Ticket {
   TicketId id = 0;
   int64_t number = 0;  // The human number shown as "#123".
@@ -79,6 +119,7 @@ struct Ticket {
   int chases = 0;  // Customer messages that only asked for news: each one a follow-through miss.
   // When the customer was asked whether a solved ticket stayed solved (see follow_through.h).
   std::optional<Timestamp> followup_asked_at;
+  SlaState sla;
 };
 
 struct Attachment {

@@ -174,6 +174,7 @@ Status Authorize(const Principal& who, Action what, const Target& target) {
       return Denied("only leads and admins may see the mailboxes");
     case Action::kViewPromises:
     case Action::kViewNotifications:
+    case Action::kViewSla:
       if (who.is_customer()) return Denied("this is for agents");
       return Status::Ok();
     case Action::kWatchLive:

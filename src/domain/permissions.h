@@ -44,6 +44,8 @@ enum class Action {
   kViewNotifications,  // One's own in-app notifications: agents.
   // On a ticket (REQUIRES a ticket), placed here to keep the numbering of the actions above.
   kShowPresence,  // Say "I am viewing / typing on this ticket" and see who else is: agents.
+  // Not tied to one ticket.
+  kViewSla,  // The business calendar and SLA policies in force: agents.
 };
 
 // What the action is applied to. Leave unused members null.

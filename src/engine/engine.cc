@@ -36,7 +36,7 @@ void Engine::Loop() {
     lock.unlock();
     const PassStats stats = RunOnce();
     if (stats.reminded + stats.broken + stats.silent + stats.asked + stats.closed + stats.offered +
-            stats.expired + stats.failed >
+            stats.expired + stats.sla + stats.failed >
         0) {
       Log(LogLevel::kInfo, "engine pass",
           {{"reminded", std::to_string(stats.reminded)},
@@ -46,6 +46,7 @@ void Engine::Loop() {
            {"closed", std::to_string(stats.closed)},
            {"offered", std::to_string(stats.offered)},
            {"expired", std::to_string(stats.expired)},
+           {"sla", std::to_string(stats.sla)},
            {"failed", std::to_string(stats.failed)}});
     }
     lock.lock();
@@ -110,9 +111,12 @@ PassStats Engine::RunOnce() {
   promises(Timestamp{now.millis + options_.promise_reminder_lead_ms}, true, domain::RemindPromise,
            &stats.reminded);
 
-  // Silence, most urgent first.
+  // SLA warnings and breaches, and silence on business hours; without SLA settings, silence on
+  // wall-clock time, most urgent first.
+  if (options_.sla != nullptr) RaiseSla(now, stats, queue);
   for (domain::Priority priority : {domain::Priority::kUrgent, domain::Priority::kHigh,
                                     domain::Priority::kNormal, domain::Priority::kLow}) {
+    if (options_.sla != nullptr) break;
     const int64_t after = options_.silence_after_ms[static_cast<size_t>(priority)];
     auto silent = store_.SilentTickets(priority, Timestamp{now.millis - after}, options_.batch);
     if (!readable(silent.status())) continue;

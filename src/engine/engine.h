@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "common/clock.h"
+#include "engine/sla_clocks.h"
 #include "storage/store.h"
 
 namespace steadfast::engine {
@@ -37,6 +38,9 @@ struct EngineOptions {
   // Ticket changes written together (sharing commits); small enough that a request's write
   // queued behind them waits a few milliseconds, not the whole pass.
   int write_chunk = 32;
+  // SLA clocks, warnings and breaches, and silence on business hours (sla_phase.cc). When set,
+  // silence is raised by that phase on `sla->silence_after_ms`, not on `silence_after_ms`.
+  std::shared_ptr<const SlaSettings> sla;
 };
 
 // What one pass did.
@@ -48,6 +52,7 @@ struct PassStats {
   int offered = 0;   // Unowned tickets offered to an agent.
   int expired = 0;   // Offers withdrawn unanswered.
   int closed = 0;    // Resolved tickets closed.
+  int sla = 0;       // Tickets with an SLA warning, breach or silence raised.
   int failed = 0;    // Items that could not be acted on (retried next pass).
 };
 
@@ -72,6 +77,10 @@ class Engine {
   // Queues an offer for each new ticket nobody owns or was offered; counts into `stats`.
   void OfferUnowned(Timestamp now, PassStats& stats,
                     const std::function<void(storage::TicketId, storage::Mutation, int*)>& queue);
+  // Queues the SLA rule for each ticket whose SLA moment is due (sla_phase.cc).
+  // REQUIRES: options_.sla.
+  void RaiseSla(Timestamp now, PassStats& stats,
+                const std::function<void(storage::TicketId, storage::Mutation, int*)>& queue);
 
   storage::Store& store_;
   const Clock& clock_;

@@ -72,6 +72,7 @@ void Api::AddRoutes() {
   Add("POST", v1 + "/promises/{id}/renegotiate",
       [](Api& api, const Call& c) { return api.ChangePromise(c, true); });
   Add("GET", v1 + "/stats/follow-through", &Api::FollowThroughStats);
+  Add("GET", v1 + "/sla/policies", &Api::SlaPolicies);
   Add("POST", v1 + "/mail/inbound", &Api::IngestMail);
   Add("GET", v1 + "/mail/mailboxes", &Api::ListMailboxes);
   Add("GET", v1 + "/attachments/{id}", &Api::GetAttachment);

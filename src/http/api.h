@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "domain/permissions.h"
 #include "domain/principal.h"
+#include "engine/sla_clocks.h"
 #include "http/auth.h"
 #include "http/message.h"
 #include "http/rate_limiter.h"
@@ -37,6 +38,8 @@ struct ApiOptions {
   // Where customers reach us (links in email): "https://help.example.com", no trailing slash.
   std::string public_url = "http://127.0.0.1:8080";
   PortalLimits portal;
+  // The business calendar and SLA policies (GET /sla/policies; promises "in N business hours").
+  std::shared_ptr<const engine::SlaSettings> sla = std::make_shared<engine::SlaSettings>();
 };
 
 // The REST API under /api/v1: parses and validates each request, asks domain::Authorize,
@@ -111,6 +114,8 @@ class Api {
   Result<Response> PortalMagicLink(const Call& c);
   Result<Response> PortalSession(const Call& c);
   Result<Response> PortalContact(const Call& c);
+  // SLAs (api_sla.cc): the calendar and policies in force.
+  Result<Response> SlaPolicies(const Call& c);
 
   // Mail (api_mail.cc).
   Result<Response> IngestMail(const Call& c);

@@ -42,20 +42,35 @@ struct MessageInput {
   std::optional<std::string> status;
   std::vector<NewAttachment> attachments;
   std::optional<std::string> promise_text;  // A promise made in this reply: what,
-  std::optional<std::string> promise_due;   // and by when (ISO 8601).
+  std::optional<std::string> promise_due;   // and by when (ISO 8601),
+  std::optional<int64_t> promise_in_hours;  // or in this many business hours.
   std::optional<int64_t> keeps_promise;
 };
 
 // The promise fields of `in` as the domain takes them. InvalidArgument naming the field.
-Status ReadPromiseFields(const MessageInput& in, NewMessage& m) {
-  if (in.promise_text.has_value() != in.promise_due.has_value()) {
-    return Status::InvalidArgument(in.promise_text ? "promise.due_at" : "promise.text",
-                                   "a promise needs both text and due_at");
+// "In N business hours" is counted on the team's business calendar from `now`.
+Status ReadPromiseFields(const MessageInput& in, const engine::BusinessCalendar& calendar,
+                         Timestamp now, NewMessage& m) {
+  if (in.promise_due && in.promise_in_hours) {
+    return Status::InvalidArgument("promise.in_business_hours",
+                                   "give due_at or in_business_hours, not both");
   }
-  if (in.promise_text) {
+  const bool when = in.promise_due || in.promise_in_hours;
+  if (in.promise_text.has_value() != when) {
+    return Status::InvalidArgument(in.promise_text ? "promise.due_at" : "promise.text",
+                                   "a promise needs text and due_at (or in_business_hours)");
+  }
+  if (in.promise_due) {
     auto due = ParseIso8601(*in.promise_due);
     if (!due) return Status::InvalidArgument("promise.due_at", "must be an ISO 8601 time");
     m.promise = NewPromise{*in.promise_text, *due};
+  } else if (in.promise_in_hours) {
+    if (*in.promise_in_hours < 1 || *in.promise_in_hours > 2000) {
+      return Status::InvalidArgument("promise.in_business_hours",
+                                     "must be a whole number of hours from 1 to 2000");
+    }
+    m.promise = NewPromise{*in.promise_text,
+                           calendar.AddBusinessTime(now, *in.promise_in_hours * 3600 * 1000)};
   }
   if (in.keeps_promise) {
     if (*in.keeps_promise <= 0) return Status::InvalidArgument("keeps_promise", "must be an id");
@@ -98,13 +113,15 @@ Result<MessageInput> ParseMessageInput(const Request& req, size_t max_attachment
         in.promise_text = p.data;
       } else if (p.name == "promise_due_at") {
         in.promise_due = p.data;
-      } else if (p.name == "keeps_promise") {
-        int64_t id = 0;
-        const auto [end, ec] = std::from_chars(p.data.data(), p.data.data() + p.data.size(), id);
+      } else if (p.name == "promise_in_business_hours" || p.name == "keeps_promise") {
+        const bool hours = p.name == "promise_in_business_hours";
+        int64_t n = 0;
+        const auto [end, ec] = std::from_chars(p.data.data(), p.data.data() + p.data.size(), n);
         if (ec != std::errc() || end != p.data.data() + p.data.size()) {
-          return Status::InvalidArgument("keeps_promise", "must be an id");
+          return Status::InvalidArgument(p.name,
+                                         hours ? "must be a whole number" : "must be an id");
         }
-        in.keeps_promise = id;
+        (hours ? in.promise_in_hours : in.keeps_promise) = n;
       } else {
         return Status::InvalidArgument(p.name, "is not a known field");
       }
@@ -125,9 +142,13 @@ Result<MessageInput> ParseMessageInput(const Request& req, size_t max_attachment
   SF_ASSIGN_OR_RETURN(const json::object* promise, f.Object("promise"));
   if (promise != nullptr) {
     JsonFields p(*promise, "promise.");
-    SF_RETURN_IF_ERROR(p.OnlyAllowed({"text", "due_at"}));
+    SF_RETURN_IF_ERROR(p.OnlyAllowed({"text", "due_at", "in_business_hours"}));
     SF_ASSIGN_OR_RETURN(in.promise_text, p.RequiredString("text"));
-    SF_ASSIGN_OR_RETURN(in.promise_due, p.RequiredString("due_at"));
+    SF_ASSIGN_OR_RETURN(in.promise_due, p.String("due_at"));
+    SF_ASSIGN_OR_RETURN(in.promise_in_hours, p.Int("in_business_hours"));
+    if (!in.promise_due && !in.promise_in_hours) {
+      return Status::InvalidArgument("promise.due_at", "is required (or in_business_hours)");
+    }
   }
   return in;
 }
@@ -188,7 +209,7 @@ Result<Response> Api::CreateTicket(const Call& c) {
 Result<Response> Api::ListTickets(const Call& c) {
   SF_RETURN_IF_ERROR(Authorize(*c.who, Action::kListTickets));
   SF_RETURN_IF_ERROR(c.query.OnlyAllowed(
-      {"status", "owner", "offered_to", "customer", "tag", "team", "q", "limit", "cursor"}));
+      {"status", "owner", "offered_to", "customer", "tag", "team", "sla", "q", "limit", "cursor"}));
   storage::TicketQuery q;
   if (auto s = c.query.Get("status")) {
     q.status = ParseTicketStatus(*s);
@@ -219,6 +240,18 @@ Result<Response> Api::ListTickets(const Call& c) {
   SF_ASSIGN_OR_RETURN(q.customer, c.query.PositiveInt("customer"));
   SF_ASSIGN_OR_RETURN(q.team, c.query.PositiveInt("team"));
   if (auto tag = c.query.Get("tag")) q.tag = AsciiLower(Trim(*tag));
+  if (auto sla = c.query.Get("sla")) {
+    if (*sla == "warning") {
+      q.sla_alarm = storage::SlaAlarm::kWarning;
+    } else if (*sla == "breached") {
+      q.sla_alarm = storage::SlaAlarm::kBreached;
+    } else if (*sla == "at_risk") {
+      q.sla_alarm = storage::SlaAlarm::kAtRisk;
+    } else {
+      return Status::InvalidArgument("sla",
+                                     "'" + *sla + "' is not one of warning, breached, at_risk");
+    }
+  }
   q.text = c.query.Get("q").value_or("");
   SF_ASSIGN_OR_RETURN(q.limit, c.query.Limit(kDefaultLimit, kMaxLimit));
   SF_ASSIGN_OR_RETURN(q.before_id, c.query.PositiveInt("cursor"));
@@ -325,7 +358,7 @@ Result<Response> Api::PostMessage(const Call& c) {
     }
   }
   SF_RETURN_IF_ERROR(ValidateBody(in.body, options_.max_message_bytes, "body"));
-  SF_RETURN_IF_ERROR(ReadPromiseFields(in, m));
+  SF_RETURN_IF_ERROR(ReadPromiseFields(in, options_.sla->calendar, clock_.Now(), m));
   m.body = std::move(in.body);
   m.attachments = std::move(in.attachments);
   if (m.kind == MessageKind::kCustomer) {

@@ -30,7 +30,54 @@ json::array Strings(const std::vector<std::string>& v, json::storage_ptr sp = {}
   return out;
 }
 
+std::string_view ClockState(const SlaClock& c) {
+  if (!c.due_at.has_value()) return "paused";
+  if (c.breached) return "breached";
+  return c.warned ? "warning" : "ok";
+}
+
+json::value RenderSlaClock(const SlaClock& c, json::storage_ptr sp) {
+  json::object o(sp);
+  o.reserve(5);
+  o.emplace("kind", Name(c.kind));
+  o.emplace("due_at", c.due_at ? Time(*c.due_at, sp) : json::value(nullptr, sp));
+  o.emplace("warn_at", c.warn_at ? Time(*c.warn_at, sp) : json::value(nullptr, sp));
+  o.emplace("state", ClockState(c));
+  o.emplace("remaining_minutes", c.remaining_ms / 60000);
+  return o;
+}
+
 }  // namespace
+
+json::value RenderSla(const Ticket& t, json::storage_ptr sp) {
+  json::object o(sp);
+  o.reserve(3);
+  o.emplace("policy",
+            t.sla.policy.empty() ? json::value(nullptr, sp) : json::value(t.sla.policy, sp));
+  json::array clocks(sp);
+  const SlaClock* next = nullptr;
+  // A resolved ticket's paused resolution clock is bookkeeping for a reopening, not a deadline.
+  if (t.status != TicketStatus::kResolved && t.status != TicketStatus::kClosed) {
+    for (const SlaClock& c : t.sla.clocks) {
+      clocks.push_back(RenderSlaClock(c, sp));
+      if (next == nullptr || (c.due_at && (!next->due_at || *c.due_at < *next->due_at))) {
+        next = &c;
+      }
+    }
+  }
+  if (next != nullptr) {
+    json::object n(sp);
+    n.reserve(3);
+    n.emplace("kind", Name(next->kind));
+    n.emplace("due_at", next->due_at ? Time(*next->due_at, sp) : json::value(nullptr, sp));
+    n.emplace("state", ClockState(*next));
+    o.emplace("next", std::move(n));
+  } else {
+    o.emplace("next", nullptr);
+  }
+  o.emplace("clocks", std::move(clocks));
+  return o;
+}
 
 json::value RenderActor(const Actor& a, json::storage_ptr sp) {
   return json::object({{"kind", Name(a.kind)}, {"id", a.id}}, std::move(sp));
@@ -52,7 +99,7 @@ json::value RenderHandoff(const Handoff& h) {
 
 json::value RenderTicket(const Ticket& t, json::storage_ptr sp) {
   json::object o(sp);
-  o.reserve(18);
+  o.reserve(19);
   o.emplace("id", t.id);
   o.emplace("number", t.number);
   o.emplace("subject", t.subject);
@@ -70,6 +117,7 @@ json::value RenderTicket(const Ticket& t, json::storage_ptr sp) {
   o.emplace("waiting_since",
             t.waiting_since ? Time(*t.waiting_since, sp) : json::value(nullptr, sp));
   o.emplace("chases", t.chases);
+  o.emplace("sla", RenderSla(t, sp));
   if (t.resolution.has_value()) {
     const Resolution& r = *t.resolution;
     json::object res(sp);

@@ -36,6 +36,9 @@ boost::json::value RenderTeam(const domain::Team& t);
 // {"items": [tickets], "next_cursor": "..." | null}
 boost::json::value RenderTicketPage(const storage::TicketPage& page,
                                     boost::json::storage_ptr sp = {});
+// {"policy", "next": {kind, due_at, state} | null, "clocks": [...]}: the ticket's SLA clocks as
+// the engine last recorded them (state ok, warning, breached; paused with due_at null).
+boost::json::value RenderSla(const domain::Ticket& t, boost::json::storage_ptr sp = {});
 boost::json::value RenderActor(const domain::Actor& a, boost::json::storage_ptr sp = {});
 boost::json::value RenderAttachment(const domain::Attachment& a, boost::json::storage_ptr sp = {});
 

@@ -69,6 +69,9 @@ struct CustomerRef {
   std::string name;   // Used only when the customer is created.
 };
 
+// Queues by SLA alarm: a running clock warned (not breached), breached, or either.
+enum class SlaAlarm { kWarning = 1, kBreached = 2, kAtRisk = 3 };
+
 struct TicketQuery {
   std::optional<domain::TicketStatus> status;
   std::optional<AgentId> owner;
@@ -77,6 +80,7 @@ struct TicketQuery {
   std::optional<std::string> tag;
   std::optional<TeamId> team;
   std::optional<AgentId> offered_to;  // With a pending handoff (or offer) to this agent.
+  std::optional<SlaAlarm> sla_alarm;
   std::string text;  // Full-text filter; empty for none. Customers never match internal notes.
   int limit = 50;    // 1..200
   std::optional<TicketId> before_id;  // Keyset cursor: tickets with id < before_id.
@@ -221,6 +225,11 @@ struct NotificationPage {
 // committed state and nothing changes underneath it). May be run more than once; no side effects.
 using Mutation = std::function<Result<domain::Change>(const domain::TicketState&)>;
 
+// Completes a decided change before it is written, at `now`: derived bookkeeping that needs more
+// than the domain knows (the SLA clocks on the team's calendar, engine/sla_clocks.h). Pure and
+// fast; it runs inside the write transaction, on every ticket change. Wired by src/app.
+using TicketFinisher = std::function<void(domain::Change&, Timestamp now)>;
+
 // The store: every read and write Steadfast makes. Implementations: sqlite/ (embedded),
 // postgres/ (scale-out, to come). All methods are thread-safe.
 //
@@ -340,6 +349,8 @@ class Store {
   // silence was not raised yet, longest wait first.
   virtual Result<std::vector<TicketId>> SilentTickets(domain::Priority priority,
                                                       Timestamp waiting_before, int limit) = 0;
+  // Tickets whose next SLA moment (Ticket::sla.next_at) is at or before `now`, soonest first.
+  virtual Result<std::vector<TicketId>> DueSla(Timestamp now, int limit) = 0;
   // Resolved tickets due for the follow-up: `ask`, resolved solved or workaround at or before
   // `ask_before` and not asked yet; `close`, asked at or before `close_before`, or resolved with
   // another outcome at or before it. Oldest first.

@@ -93,7 +93,7 @@ class Client:
 class Server:
     """A running `steadfast serve` on a fresh data folder (created with `init`)."""
 
-    def __init__(self, demo=False, env=None, data_dir=None, test_clock=False):
+    def __init__(self, demo=False, env=None, data_dir=None, serve_args=(), test_clock=False):
         if not BINARY:
             raise RuntimeError("set STEADFAST_BIN to the steadfast binary")
         self.owns_dir = data_dir is None
@@ -111,6 +111,7 @@ class Server:
             with open(self.clock_file, "w") as f:
                 f.write("0")
             self.env["STEADFAST_TEST_CLOCK_FILE"] = self.clock_file
+        self.serve_args = list(serve_args)  # Extra `serve` arguments, e.g. --config FILE.
         self.proc = None
         self.port = None
         db = os.path.join(self.data_dir, "steadfast.db")
@@ -127,7 +128,8 @@ class Server:
     def start(self):
         self.log = open(os.path.join(self.data_dir, "server.log"), "ab")
         self.proc = subprocess.Popen(
-            [BINARY, "serve", "--data", self.data_dir, "--listen", "127.0.0.1:0"],
+            [BINARY, "serve", "--data", self.data_dir, "--listen", "127.0.0.1:0"] +
+            self.serve_args,
             stdout=subprocess.PIPE, stderr=self.log, env=self.env)
         line = self.proc.stdout.readline().decode()
         if not line.startswith("listening on http://"):

@@ -359,6 +359,7 @@ class PermissionMatrixTest(unittest.TestCase):
                 expect(201, 403, 403, 403, 403, 403, 403, 403)),
             Row("GET", V1 + "/agents/{id}", fixed(id=cls.agent_id["owner"]), agents_only(200)),
             Row("GET", V1 + "/teams", fixed(), agents_only(200)),
+            Row("GET", V1 + "/sla/policies", fixed(), agents_only(200)),
             Row("POST", V1 + "/teams", lambda who: {"body": {"name": unique("Team")}},
                 expect(201, 201, 403, 403, 403, 403, 403, 403)),
             # The mail gateway's endpoint: an admin's token only.

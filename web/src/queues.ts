@@ -8,6 +8,7 @@ export interface QueueDef {
   hint: string;
   query: TicketQuery;
   alarm?: boolean;
+  alarmLabel?: string; // What a non-zero count means, for screen readers: "without an owner".
 }
 
 export const FIXED_QUEUES: QueueDef[] = [
@@ -23,6 +24,15 @@ export const FIXED_QUEUES: QueueDef[] = [
     hint: "New tickets without an owner: take one",
     query: { owner: "none", status: "new" },
     alarm: true,
+    alarmLabel: "without an owner",
+  },
+  {
+    key: "sla",
+    label: "SLA at risk",
+    hint: "Tickets whose SLA deadline is near (warned) or missed (breached)",
+    query: { sla: "at_risk" },
+    alarm: true,
+    alarmLabel: "at risk of missing or past their SLA",
   },
   {
     key: "offered",

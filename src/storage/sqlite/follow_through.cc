@@ -155,6 +155,18 @@ Result<std::vector<TicketId>> SqliteStore::SilentTickets(domain::Priority priori
   return out;
 }
 
+Result<std::vector<TicketId>> SqliteStore::DueSla(Timestamp now, int limit) {
+  auto conn = Read();
+  Statement st = conn->Prepare(
+      "SELECT id FROM tickets WHERE sla_next_at IS NOT NULL AND sla_next_at <= ?"
+      " ORDER BY sla_next_at LIMIT ?");
+  st.Bind(1, now.millis).Bind(2, int64_t{limit});
+  std::vector<TicketId> out;
+  while (st.Step()) out.push_back(st.Int(0));
+  SF_RETURN_IF_ERROR(st.status());
+  return out;
+}
+
 Result<Store::FollowUpsDue> SqliteStore::DueFollowUps(Timestamp ask_before, Timestamp close_before,
                                                       int limit) {
   auto conn = Read();

@@ -14,7 +14,8 @@ using namespace domain;  // NOLINT: row mapping names most domain types.
 const char kTicketColumns[] =
     "id, number, subject, customer_id, company_id, owner_id, team_id, status, priority, tags, "
     "channel, created_at, updated_at, version, outcome, statement, alternatives, duplicate_of, "
-    "resolved_by, resolved_at, waiting_since, silence_raised_at, chases, followup_asked_at";
+    "resolved_by, resolved_at, waiting_since, silence_raised_at, chases, followup_asked_at, sla, "
+    "sla_next_at, sla_alarm";
 
 namespace {
 
@@ -76,6 +77,93 @@ std::vector<std::string> ParseAlternatives(const std::string& text) {
   return out;
 }
 
+json::value OptTime(const std::optional<Timestamp>& t) {
+  return t ? json::value(t->millis) : json::value(nullptr);
+}
+
+std::optional<Timestamp> ReadOptTime(const json::object& o, std::string_view key) {
+  const auto* p = o.if_contains(key);
+  if (p == nullptr || !p->is_int64()) return std::nullopt;
+  return Timestamp{p->as_int64()};
+}
+
+int64_t ReadInt(const json::object& o, std::string_view key) {
+  const auto* p = o.if_contains(key);
+  return p != nullptr && p->is_int64() ? p->as_int64() : 0;
+}
+
+bool ReadBool(const json::object& o, std::string_view key) {
+  const auto* p = o.if_contains(key);
+  return p != nullptr && p->is_bool() && p->as_bool();
+}
+
+// The SLA bookkeeping as one JSON text; "" while not computed.
+std::string SlaJson(const SlaState& s) {
+  if (!s.computed) return "";
+  json::array clocks;
+  for (const SlaClock& k : s.clocks) {
+    clocks.push_back(json::object{{"kind", static_cast<int64_t>(k.kind)},
+                                  {"due", OptTime(k.due_at)},
+                                  {"warn", OptTime(k.warn_at)},
+                                  {"left", k.remaining_ms},
+                                  {"warned", k.warned},
+                                  {"breached", k.breached}});
+  }
+  return json::serialize(json::object{{"policy", s.policy},
+                                      {"first_reply", OptTime(s.first_replied_at)},
+                                      {"running", OptTime(s.running_since)},
+                                      {"used", s.used_ms},
+                                      {"next_since", OptTime(s.next_reply_since)},
+                                      {"silence", OptTime(s.silence_at)},
+                                      {"clocks", std::move(clocks)}});
+}
+
+SlaState ParseSla(const std::string& text, std::optional<int64_t> next_at) {
+  SlaState s;
+  boost::system::error_code ec;
+  json::value v = text.empty() ? json::value() : json::parse(text, ec);
+  if (ec || !v.is_object()) return s;
+  const json::object& o = v.as_object();
+  s.computed = true;
+  if (const auto* p = o.if_contains("policy"); p && p->is_string()) {
+    s.policy = p->as_string().c_str();
+  }
+  s.first_replied_at = ReadOptTime(o, "first_reply");
+  s.running_since = ReadOptTime(o, "running");
+  s.used_ms = ReadInt(o, "used");
+  s.next_reply_since = ReadOptTime(o, "next_since");
+  s.silence_at = ReadOptTime(o, "silence");
+  if (const auto* p = o.if_contains("clocks"); p && p->is_array()) {
+    for (const auto& item : p->as_array()) {
+      if (!item.is_object()) continue;
+      const json::object& c = item.as_object();
+      const int64_t kind = ReadInt(c, "kind");
+      if (kind < 0 || kind > 2) continue;
+      SlaClock k;
+      k.kind = static_cast<SlaKind>(kind);
+      k.due_at = ReadOptTime(c, "due");
+      k.warn_at = ReadOptTime(c, "warn");
+      k.remaining_ms = ReadInt(c, "left");
+      k.warned = ReadBool(c, "warned");
+      k.breached = ReadBool(c, "breached");
+      s.clocks.push_back(k);
+    }
+  }
+  if (next_at) s.next_at = Timestamp{*next_at};
+  return s;
+}
+
+// What queues filter on: 2 when a running clock was breached, 1 when warned, else 0.
+int64_t SlaAlarm(const SlaState& s) {
+  int64_t alarm = 0;
+  for (const SlaClock& k : s.clocks) {
+    if (!k.due_at.has_value()) continue;  // Paused: nothing to act on while it waits.
+    if (k.breached) return 2;
+    if (k.warned) alarm = 1;
+  }
+  return alarm;
+}
+
 Actor::Kind ParseActorKind(const std::string& s) {
   if (s == "agent") return Actor::Kind::kAgent;
   if (s == "customer") return Actor::Kind::kCustomer;
@@ -115,6 +203,15 @@ Status BindTicket(Statement& st, const Ticket& t) {
   std::optional<int64_t> asked;
   if (t.followup_asked_at) asked = t.followup_asked_at->millis;
   st.Bind(21, waiting).Bind(22, raised).Bind(23, int64_t{t.chases}).Bind(24, asked);
+  // A ticket whose SLA was never computed (written before SLAs, or imported) is due for the
+  // engine at once, which computes it; a resolved or closed one has no clock to run.
+  std::optional<int64_t> next_at;
+  if (t.sla.computed) {
+    if (t.sla.next_at) next_at = t.sla.next_at->millis;
+  } else if (t.status != TicketStatus::kResolved && t.status != TicketStatus::kClosed) {
+    next_at = 0;
+  }
+  st.Bind(25, SlaJson(t.sla)).Bind(26, next_at).Bind(27, SlaAlarm(t.sla));
   return Status::Ok();
 }
 
@@ -197,6 +294,7 @@ Ticket ReadTicket(const Statement& st, int c) {
   if (auto at = st.OptInt(c + 21)) t.silence_raised_at = Timestamp{*at};
   t.chases = static_cast<int>(st.Int(c + 22));
   if (auto at = st.OptInt(c + 23)) t.followup_asked_at = Timestamp{*at};
+  t.sla = ParseSla(st.Text(c + 24), st.OptInt(c + 25));
   return t;
 }
 
@@ -356,12 +454,22 @@ Status InsertTicket(Connection& conn, Ticket& t, const std::string& customer_sea
   t.id = st.Int(0);
   t.number = t.id;
   Statement ins = conn.Prepare(std::string("INSERT INTO tickets(") + kTicketColumns +
-                               ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                               ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   SF_RETURN_IF_ERROR(BindTicket(ins, t));
   SF_RETURN_IF_ERROR(ins.Run());
   conn.DeferIndexWrite("INSERT INTO ticket_search(rowid, subject, customer) VALUES(?1, ?2, ?3)",
                        t.id, {t.subject, customer_search_text});
   return WriteTags(conn, Ticket{}, t, /*is_new=*/true);
+}
+
+Status WriteSla(Connection& conn, const Ticket& t) {
+  Statement up = conn.Prepare(
+      "UPDATE tickets SET sla = ?25, sla_next_at = ?26, sla_alarm = ?27 WHERE id = ?1 AND "
+      "version = ?14");
+  SF_RETURN_IF_ERROR(BindTicket(up, t));
+  SF_RETURN_IF_ERROR(up.Run());
+  if (conn.Changes() != 1) return Status::Conflict("ticket was changed concurrently");
+  return Status::Ok();
 }
 
 Result<TicketWrite> WriteChange(Connection& conn, Change change,
@@ -385,9 +493,10 @@ Result<TicketWrite> WriteChange(Connection& conn, Change change,
         "status = ?8, priority = ?9, tags = ?10, updated_at = ?13, version = ?14, "
         "outcome = ?15, statement = ?16, alternatives = ?17, duplicate_of = ?18, "
         "resolved_by = ?19, resolved_at = ?20, waiting_since = ?21, silence_raised_at = ?22, "
-        "chases = ?23, followup_asked_at = ?24 WHERE id = ?1 AND version = ?25");
+        "chases = ?23, followup_asked_at = ?24, sla = ?25, sla_next_at = ?26, sla_alarm = ?27 "
+        "WHERE id = ?1 AND version = ?28");
     SF_RETURN_IF_ERROR(BindTicket(up, t));
-    up.Bind(25, before.version);
+    up.Bind(28, before.version);
     SF_RETURN_IF_ERROR(up.Run());
     if (conn.Changes() != 1) return Status::Conflict("ticket was changed concurrently");
     if (before.subject != t.subject) {

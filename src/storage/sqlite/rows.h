@@ -38,6 +38,10 @@ Status InsertEvent(Connection& conn, domain::Event& e, const domain::Ticket& aft
 Result<TicketWrite> WriteChange(Connection& conn, domain::Change change,
                                 const std::optional<domain::Handoff>& pending_before);
 
+// Writes only the SLA bookkeeping of `t` (derived data: no version bump, no event). Conflict
+// unless the stored version is t.version. REQUIRES: inside a write transaction.
+Status WriteSla(Connection& conn, const domain::Ticket& t);
+
 // Promises (follow_through.cc). The columns in the order ReadPromise expects.
 extern const char kPromiseColumns[];
 domain::Promise ReadPromise(const Statement& st);

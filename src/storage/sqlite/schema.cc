@@ -309,6 +309,18 @@ CREATE TABLE notifications_seen(
   agent_id INTEGER PRIMARY KEY,
   up_to INTEGER NOT NULL);
 )sql",
+      // 15: SLAs on business hours. A ticket's clocks (JSON, derived from the ticket and the
+      // policies), the engine's next moment for it (found through the index) and its alarm (1
+      // warned, 2 breached) for queues. Tickets already there have no clocks yet: those not
+      // resolved are due at once, and the engine computes them on its next pass.
+      R"sql(
+ALTER TABLE tickets ADD COLUMN sla TEXT NOT NULL DEFAULT '';
+ALTER TABLE tickets ADD COLUMN sla_next_at INTEGER;
+ALTER TABLE tickets ADD COLUMN sla_alarm INTEGER NOT NULL DEFAULT 0;
+UPDATE tickets SET sla_next_at = 0 WHERE status IN ('new', 'open', 'pending');
+CREATE INDEX tickets_sla_due ON tickets(sla_next_at) WHERE sla_next_at IS NOT NULL;
+CREATE INDEX tickets_sla_alarm ON tickets(sla_alarm, id) WHERE sla_alarm > 0;
+)sql",
   };
   return kMigrations;
 }

@@ -25,14 +25,16 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   }
   auto writer = std::make_unique<GroupWriter>(std::move(write_conn), SyncMode::kPipelined);
   auto checkpointer = std::make_unique<Checkpointer>(std::move(checkpoint_conn), 250);
-  return std::unique_ptr<SqliteStore>(
-      new SqliteStore(clock, std::move(writer), std::move(checkpointer), std::move(readers)));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(clock, options.finish, std::move(writer),
+                                                      std::move(checkpointer), std::move(readers)));
 }
 
-SqliteStore::SqliteStore(const Clock& clock, std::unique_ptr<GroupWriter> writer,
+SqliteStore::SqliteStore(const Clock& clock, TicketFinisher finish,
+                         std::unique_ptr<GroupWriter> writer,
                          std::unique_ptr<Checkpointer> checkpointer,
                          std::vector<std::unique_ptr<Connection>> readers)
     : clock_(clock),
+      finish_(std::move(finish)),
       writer_(std::move(writer)),
       checkpointer_(std::move(checkpointer)),
       readers_(std::move(readers)) {

@@ -17,6 +17,9 @@ namespace steadfast::storage::sqlite {
 struct SqliteOptions {
   std::string path;          // The database file; ":memory:" is not supported (WAL).
   int read_connections = 4;  // Size of the read pool.
+  // Run on every ticket change before it is written (see TicketFinisher). Empty (a command
+  // without the SLA settings, like `mailgate`): a changed ticket's SLA is due for the engine.
+  TicketFinisher finish;
 };
 
 // The embedded backend: one SQLite file in WAL mode, synchronous=FULL. Writes go through one
@@ -100,6 +103,7 @@ class SqliteStore final : public Store {
   Result<domain::EventId> LatestEventId() override;
   Result<NotificationPage> ListNotifications(const NotificationQuery& q) override;
   Result<domain::EventId> MarkNotificationsSeen(AgentId agent, domain::EventId up_to) override;
+  Result<std::vector<TicketId>> DueSla(Timestamp now, int limit) override;
   Result<domain::Attachment> GetAttachment(domain::AttachmentId id) override;
   Result<std::string> ReadBlob(std::string_view sha256) override;
 
@@ -122,7 +126,7 @@ class SqliteStore final : public Store {
     Connection* conn_;
   };
 
-  SqliteStore(const Clock& clock, std::unique_ptr<GroupWriter> writer,
+  SqliteStore(const Clock& clock, TicketFinisher finish, std::unique_ptr<GroupWriter> writer,
               std::unique_ptr<Checkpointer> checkpointer,
               std::vector<std::unique_ptr<Connection>> readers);
 
@@ -132,8 +136,14 @@ class SqliteStore final : public Store {
                                        std::optional<CustomerId> customer_id,
                                        const CustomerRef& customer, const domain::Principal& who,
                                        const Mutation* then);
+  // Runs finish_ on `change`; without one, makes a computed ticket due for the engine at `now`.
+  void Finish(domain::Change& change, Timestamp now) const;
+  // Runs Finish on the decided `change` of `state`, then writes it. A change without events or
+  // messages writes only the SLA bookkeeping, when that changed. REQUIRES: in a write unit.
+  Result<TicketWrite> Commit(Connection& c, domain::TicketState state, domain::Change change);
 
   const Clock& clock_;
+  const TicketFinisher finish_;
   std::unique_ptr<GroupWriter> writer_;
   std::unique_ptr<Checkpointer> checkpointer_;
   std::vector<std::unique_ptr<Connection>> readers_;

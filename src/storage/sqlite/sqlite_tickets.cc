@@ -97,10 +97,12 @@ Result<TicketWrite> SqliteStore::CreateTicketImpl(const NewTicket& in,
     Change change = domain::CreateTicket(std::move(t), std::move(first), who, now);
     // The first message is the customer's words, whoever logged them; the event records who.
     change.messages[0].author = Actor{Actor::Kind::kCustomer, customer.id};
+    Finish(change, now);
     SF_ASSIGN_OR_RETURN(TicketWrite created, WriteChange(c, std::move(change), std::nullopt));
     if (then == nullptr || !*then) return created;
     SF_ASSIGN_OR_RETURN(Change more, (*then)(created.state));
     if (more.events.empty() && more.messages.empty()) return created;
+    Finish(more, now);
     SF_ASSIGN_OR_RETURN(TicketWrite after,
                         WriteChange(c, std::move(more), created.state.pending_handoff));
     created.state = std::move(after.state);
@@ -114,11 +116,28 @@ Result<TicketWrite> SqliteStore::ModifyTicket(TicketId id, const Mutation& decid
   return WriteResult<TicketWrite>(*writer_, [&](Connection& c) -> Result<TicketWrite> {
     SF_ASSIGN_OR_RETURN(TicketState state, LoadTicketState(c, id));
     SF_ASSIGN_OR_RETURN(Change change, decide(state));
-    if (change.events.empty() && change.messages.empty()) {
-      return TicketWrite{std::move(state), {}, {}};
-    }
-    return WriteChange(c, std::move(change), state.pending_handoff);
+    return Commit(c, std::move(state), std::move(change));
   });
+}
+
+void SqliteStore::Finish(Change& change, Timestamp now) const {
+  if (finish_) {
+    finish_(change, now);
+  } else if (change.after.sla.computed && !(change.events.empty() && change.messages.empty())) {
+    change.after.sla.next_at = now;  // Left to the engine, which brings it up to date.
+  }
+}
+
+Result<TicketWrite> SqliteStore::Commit(Connection& c, TicketState state, Change change) {
+  Finish(change, clock_.Now());
+  if (change.events.empty() && change.messages.empty()) {
+    if (change.after.sla != state.ticket.sla) {
+      state.ticket.sla = std::move(change.after.sla);
+      SF_RETURN_IF_ERROR(WriteSla(c, state.ticket));
+    }
+    return TicketWrite{std::move(state), {}, {}};
+  }
+  return WriteChange(c, std::move(change), state.pending_handoff);
 }
 
 std::vector<Result<TicketWrite>> SqliteStore::ModifyTickets(
@@ -131,11 +150,7 @@ std::vector<Result<TicketWrite>> SqliteStore::ModifyTickets(
       const auto& [id, decide] = changes[i];
       SF_ASSIGN_OR_RETURN(TicketState state, LoadTicketState(c, id));
       SF_ASSIGN_OR_RETURN(Change change, decide(state));
-      if (change.events.empty() && change.messages.empty()) {
-        writes[i] = TicketWrite{std::move(state), {}, {}};
-        return Status::Ok();
-      }
-      SF_ASSIGN_OR_RETURN(TicketWrite w, WriteChange(c, std::move(change), state.pending_handoff));
+      SF_ASSIGN_OR_RETURN(TicketWrite w, Commit(c, std::move(state), std::move(change)));
       writes[i] = std::move(w);
       return Status::Ok();
     });
@@ -212,6 +227,12 @@ Result<TicketPage> SqliteStore::ListTickets(const TicketQuery& q) {
       sql += " AND customer_id = ?";
       args.emplace_back(p.id);
     }
+  }
+  if (q.sla_alarm) {
+    // "sla_alarm > 0" as written in the partial index, so the planner may use it.
+    sql += " AND sla_alarm > 0";
+    if (*q.sla_alarm == SlaAlarm::kWarning) sql += " AND sla_alarm = 1";
+    if (*q.sla_alarm == SlaAlarm::kBreached) sql += " AND sla_alarm = 2";
   }
   if (q.before_id) {
     sql += " AND id < ?";

@@ -43,6 +43,26 @@ export interface Handoff {
   answered_at: string | null;
 }
 
+export type SlaKind = "first_reply" | "next_reply" | "resolution";
+export type SlaState = "ok" | "warning" | "breached" | "paused";
+
+export interface SlaNext {
+  kind: SlaKind;
+  due_at: string | null; // null while paused
+  state: SlaState;
+}
+
+export interface SlaClock extends SlaNext {
+  warn_at: string | null;
+  remaining_minutes: number;
+}
+
+export interface TicketSla {
+  policy: string | null;
+  next: SlaNext | null;
+  clocks: SlaClock[];
+}
+
 export interface TicketSummary {
   id: number;
   number: number;
@@ -59,6 +79,7 @@ export interface TicketSummary {
   updated_at: string;
   version: number;
   resolution: Resolution | null;
+  sla?: TicketSla; // The SLA clocks; absent from servers before SLAs.
 }
 
 export interface Ticket extends TicketSummary {
@@ -173,6 +194,7 @@ export interface TicketQuery {
   customer?: number;
   tag?: string;
   team?: number;
+  sla?: "warning" | "breached" | "at_risk";
   q?: string;
   limit?: number;
   cursor?: string;

@@ -75,7 +75,7 @@ export function QueueNav({ current, refreshKey, onNavigate }: Props) {
         >
           <span class="queue-label">{q.label}</span>
           {count !== undefined ? (
-            <span class="count" aria-label={alarm ? `${count} without an owner` : `${count} tickets`}>
+            <span class="count" aria-label={alarm ? `${count} ${q.alarmLabel ?? "to act on"}` : `${count} tickets`}>
               {count}
             </span>
           ) : null}

@@ -13,6 +13,7 @@ import { SORTS, applyChange, effectiveQuery, filtersToSearch, sortTickets } from
 import type { QueueDef } from "../queues";
 import { navigate, onLinkClick } from "../router";
 import { Age, ErrorLine, PriorityBadge, StatusBadge } from "./Bits";
+import { SlaBadge } from "./Sla";
 
 const PAGE = 50;
 
@@ -245,6 +246,7 @@ function TicketRow({ t, open, queueKey }: { t: TicketSummary; open: boolean; que
           <span class="num">#{t.number}</span>
           <span class="subject">{t.subject}</span>
           <PriorityBadge priority={t.priority} />
+          <SlaBadge sla={t.sla} />
           <span class="age">
             <span class="sr-only">, opened </span>
             <Age iso={t.created_at} />

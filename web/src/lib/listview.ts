@@ -1,6 +1,7 @@
 // A queue's filters and sort, as they ride in the URL query, and what they ask of the API.
 import type { Priority, TicketQuery, TicketStatus, TicketSummary } from "../api/types";
 import { STATUSES } from "../api/types";
+import { inSlaQueue } from "./sla";
 
 export type SortKey = "newest" | "oldest" | "activity" | "priority";
 
@@ -79,6 +80,7 @@ export function matchesQuery(q: TicketQuery, t: TicketSummary, meId: number): bo
   if (q.team !== undefined && t.team_id !== q.team) return false;
   if (q.customer !== undefined && t.customer_id !== q.customer) return false;
   if (q.tag && !t.tags.includes(q.tag)) return false;
+  if (q.sla && !inSlaQueue(q.sla, t.sla)) return false;
   if (q.q) return null;
   return true;
 }

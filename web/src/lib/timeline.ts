@@ -71,6 +71,10 @@ export function describeEvent(e: TicketEvent, names: Names): string | null {
       return `The customer has waited without news: raised with the owner${note}`;
     case "promise_made":
       return `${who} promised the customer${note}`;
+    case "sla_warning":
+      return `SLA warning: ${e.note || "a deadline is near"}`;
+    case "sla_breached":
+      return `SLA breached: ${e.note || "a deadline was missed"}`;
     case "ticket_updated": {
       const parts = e.changes.map((c) => {
         const field = c.field.replace(/_id$/, "").replace(/_/g, " ");
