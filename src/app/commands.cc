@@ -192,6 +192,9 @@ Status RunServe(const ServeOptions& o) {
   http::ApiOptions api_options;
   api_options.max_attachment_bytes = config.max_attachment_bytes;
   api_options.max_message_bytes = config.max_message_bytes;
+  api_options.digest_time_zone = config.digest_time_zone;
+  api_options.public_url =
+      config.public_url.empty() ? "http://" + config.listen : config.public_url;
   mail::IntakeOptions intake_options;
   intake_options.message_id_domain = config.mail_domain;
   intake_options.subject_tag_prefix = config.mail_subject_tag;
@@ -256,6 +259,9 @@ Status RunServe(const ServeOptions& o) {
   engine_options.close_after_ms = static_cast<int64_t>(config.close_after_seconds) * 1000;
   engine_options.public_url =
       config.public_url.empty() ? "http://" + config.listen : config.public_url;
+  engine_options.digest =
+      engine::DigestOptions{config.digest_enabled, static_cast<int>(config.digest_hour),
+                            config.digest_time_zone, engine_options.public_url};
   engine::Engine engine(*store, clock, engine_options);
 
   http::ServerOptions server_options;

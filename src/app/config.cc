@@ -8,6 +8,7 @@
 #include <set>
 
 #include "common/text.h"
+#include "engine/time_zone.h"
 
 extern char** environ;
 
@@ -110,6 +111,20 @@ Status Apply(Config& c, const std::string& key, const std::string& value, std::s
   if (key == "offer_cap") return SetSize(value, field, &c.offer_cap);
   if (key == "followup_after_seconds") return SetSize(value, field, &c.followup_after_seconds);
   if (key == "close_after_seconds") return SetSize(value, field, &c.close_after_seconds);
+  if (key == "digest_enabled") return SetBool(value, field, &c.digest_enabled);
+  if (key == "digest_hour") {
+    SF_RETURN_IF_ERROR(SetSize(value, field, &c.digest_hour));
+    if (c.digest_hour > 23) return Status::InvalidArgument(std::string(field), "must be 0-23");
+    return Status::Ok();
+  }
+  if (key == "digest_time_zone") {
+    auto zone = engine::TimeZone::Load(value);
+    if (!zone.ok()) {
+      return Status::InvalidArgument(std::string(field), "is not a known IANA time zone");
+    }
+    c.digest_time_zone = value;
+    return Status::Ok();
+  }
   if (key == "public_url") {
     if (value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0) {
       return Status::InvalidArgument(std::string(field), "must start with http:// or https://");

@@ -70,6 +70,11 @@ struct Config {
   size_t followup_after_seconds = 3 * 24 * 3600;  // STEADFAST_FOLLOWUP_AFTER_SECONDS
   size_t close_after_seconds = 7 * 24 * 3600;     // STEADFAST_CLOSE_AFTER_SECONDS
   std::string public_url;  // STEADFAST_PUBLIC_URL: https://help.example.com (default: listen)
+  // The leads' daily digest (docs/follow-through.md): sent from this local hour (0-23), with
+  // days counted in this IANA time zone.
+  bool digest_enabled = true;            // STEADFAST_DIGEST_ENABLED
+  size_t digest_hour = 8;                // STEADFAST_DIGEST_HOUR
+  std::string digest_time_zone = "UTC";  // STEADFAST_DIGEST_TIME_ZONE
   // The built web app to serve on the same origin (web/dist); empty: the API only.
   std::string web_root;  // STEADFAST_WEB_ROOT
   // IMAP mailboxes to poll ([[mailbox]] tables; the file only).

@@ -145,8 +145,12 @@ Status Authorize(const Principal& who, Action what, const Target& target) {
       if (who.is_lead_or_admin()) return Status::Ok();
       return Denied("only leads and admins may see the mailboxes");
     case Action::kViewPromises:
+    case Action::kViewQueues:
       if (who.is_customer()) return Denied("this is for agents");
       return Status::Ok();
+    case Action::kViewTeamFigures:
+      if (who.is_lead_or_admin()) return Status::Ok();
+      return Denied("only leads and admins see the team's figures and the digest");
   }
   return Denied("unknown action");
 }

@@ -34,10 +34,12 @@ enum class Action {
   kViewAgents,
   kManageAgents,  // Create agents and tokens: admins.
   kViewTeams,
-  kManageTeams,    // Create teams: leads and admins.
-  kIngestMail,     // Hand raw email to the intake (the mail gateway): admins and the system.
-  kViewMailboxes,  // The IMAP pollers' status (no secrets in it): leads and admins.
-  kViewPromises,   // Promise lists and the follow-through figures: agents.
+  kManageTeams,      // Create teams: leads and admins.
+  kIngestMail,       // Hand raw email to the intake (the mail gateway): admins and the system.
+  kViewMailboxes,    // The IMAP pollers' status (no secrets in it): leads and admins.
+  kViewPromises,     // Promise lists and one's own follow-through figures: agents.
+  kViewQueues,       // The workspace's queue counts: agents.
+  kViewTeamFigures,  // Every agent's and team's follow-through figures, the digest: leads, admins.
 };
 
 // What the action is applied to. Leave unused members null.

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "common/clock.h"
+#include "engine/digest.h"
 #include "storage/store.h"
 
 namespace steadfast::engine {
@@ -37,6 +38,7 @@ struct EngineOptions {
   // Ticket changes written together (sharing commits); small enough that a request's write
   // queued behind them waits a few milliseconds, not the whole pass.
   int write_chunk = 32;
+  DigestOptions digest;  // The leads' daily digest (engine/digest.h).
 };
 
 // What one pass did.
@@ -48,6 +50,7 @@ struct PassStats {
   int offered = 0;   // Unowned tickets offered to an agent.
   int expired = 0;   // Offers withdrawn unanswered.
   int closed = 0;    // Resolved tickets closed.
+  int digests = 0;   // Leads' daily digests queued.
   int failed = 0;    // Items that could not be acted on (retried next pass).
 };
 

@@ -44,6 +44,7 @@ void Api::AddRoutes() {
   Add("GET", v1 + "/auth/me", &Api::Me);
 
   Add("GET", v1 + "/tickets", &Api::ListTickets);
+  Add("GET", v1 + "/queues/counts", &Api::QueueCounts);
   Add("POST", v1 + "/tickets", &Api::CreateTicket);
   Add("GET", v1 + "/tickets/{id}", &Api::GetTicket);
   Add("PATCH", v1 + "/tickets/{id}", &Api::PatchTicket);
@@ -66,6 +67,7 @@ void Api::AddRoutes() {
   Add("POST", v1 + "/promises/{id}/renegotiate",
       [](Api& api, const Call& c) { return api.ChangePromise(c, true); });
   Add("GET", v1 + "/stats/follow-through", &Api::FollowThroughStats);
+  Add("GET", v1 + "/digest", &Api::Digest);
   Add("POST", v1 + "/mail/inbound", &Api::IngestMail);
   Add("GET", v1 + "/mail/mailboxes", &Api::ListMailboxes);
   Add("GET", v1 + "/attachments/{id}", &Api::GetAttachment);

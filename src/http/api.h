@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "common/clock.h"
 #include "domain/permissions.h"
@@ -21,6 +22,9 @@ namespace steadfast::http {
 struct ApiOptions {
   size_t max_message_bytes = 256 * 1024;           // Text of one message.
   size_t max_attachment_bytes = 10 * 1024 * 1024;  // One attached file.
+  // The leads' digest: the zone its days are counted in, and the base of its ticket links.
+  std::string digest_time_zone = "UTC";
+  std::string public_url = "http://127.0.0.1:8080";
 };
 
 // The REST API under /api/v1: parses and validates each request, asks domain::Authorize,
@@ -65,6 +69,7 @@ class Api {
   // Tickets (api_tickets.cc).
   Result<Response> CreateTicket(const Call& c);
   Result<Response> ListTickets(const Call& c);
+  Result<Response> QueueCounts(const Call& c);
   Result<Response> GetTicket(const Call& c);
   Result<Response> PatchTicket(const Call& c);
   Result<Response> ListMessages(const Call& c);
@@ -83,6 +88,8 @@ class Api {
   Result<Response> ListPromises(const Call& c);
   Result<Response> ChangePromise(const Call& c, bool renegotiate);
   Result<Response> FollowThroughStats(const Call& c);
+  // A lead's digest of one day, as JSON (engine/digest.h).
+  Result<Response> Digest(const Call& c);
   // "Did it stay solved?": the page behind the emailed links, and the answer it posts. Public:
   // the signed token in the link is the only credential.
   Result<Response> FollowUpPage(const Call& c);

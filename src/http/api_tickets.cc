@@ -192,8 +192,8 @@ Result<Response> Api::CreateTicket(const Call& c) {
 
 Result<Response> Api::ListTickets(const Call& c) {
   SF_RETURN_IF_ERROR(Authorize(*c.who, Action::kListTickets));
-  SF_RETURN_IF_ERROR(c.query.OnlyAllowed(
-      {"status", "owner", "offered_to", "customer", "tag", "team", "q", "limit", "cursor"}));
+  SF_RETURN_IF_ERROR(c.query.OnlyAllowed({"status", "owner", "offered_to", "customer", "tag",
+                                          "team", "silent", "q", "sort", "limit", "cursor"}));
   storage::TicketQuery q;
   if (auto s = c.query.Get("status")) {
     q.status = ParseTicketStatus(*s);
@@ -225,12 +225,42 @@ Result<Response> Api::ListTickets(const Call& c) {
   SF_ASSIGN_OR_RETURN(q.team, c.query.PositiveInt("team"));
   if (auto tag = c.query.Get("tag")) q.tag = AsciiLower(Trim(*tag));
   q.text = c.query.Get("q").value_or("");
+  if (auto silent = c.query.Get("silent")) {
+    if (*silent != "true" && *silent != "false") {
+      return Status::InvalidArgument("silent", "must be true or false");
+    }
+    q.silent = *silent == "true";
+  }
   SF_ASSIGN_OR_RETURN(q.limit, c.query.Limit(kDefaultLimit, kMaxLimit));
-  SF_ASSIGN_OR_RETURN(q.before_id, c.query.PositiveInt("cursor"));
+  if (auto sort = c.query.Get("sort")) {
+    SF_ASSIGN_OR_RETURN(q.sort, ParseTicketSort(*sort));
+  }
+  if (auto cursor = c.query.Get("cursor")) {
+    SF_ASSIGN_OR_RETURN(q.after, ParseTicketCursor(*cursor, q.sort));
+  }
   if (c.who->is_customer()) q.visible_to = *c.who;
   SF_ASSIGN_OR_RETURN(auto page, store_.ListTickets(q));
   json::monotonic_resource mr;
-  return JsonResponse(RenderTicketPage(page, &mr));
+  return JsonResponse(RenderTicketPage(page, q.sort, &mr));
+}
+
+Result<Response> Api::QueueCounts(const Call& c) {
+  SF_RETURN_IF_ERROR(Authorize(*c.who, Action::kViewQueues));
+  SF_RETURN_IF_ERROR(c.query.OnlyAllowed({}));
+  SF_ASSIGN_OR_RETURN(auto teams, store_.ListTeams());
+  std::vector<TeamId> ids;
+  for (const Team& t : teams) ids.push_back(t.id);
+  SF_ASSIGN_OR_RETURN(storage::QueueCounts n, store_.CountQueues(c.who->id, ids));
+  json::array team_rows;
+  for (const Team& t : teams) {
+    team_rows.push_back(
+        json::object{{"team_id", t.id}, {"name", t.name}, {"count", n.teams[t.id]}});
+  }
+  return JsonResponse(json::object{{"mine", n.mine},
+                                   {"unowned", n.unowned},
+                                   {"offered", n.offered},
+                                   {"waiting", n.waiting},
+                                   {"teams", std::move(team_rows)}});
 }
 
 Result<Response> Api::GetTicket(const Call& c) {

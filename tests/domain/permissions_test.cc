@@ -164,6 +164,8 @@ const Row kMatrix[] = {
   {Action::kIngestMail,          "IngestMail",          {D,  D,  D,   O,  O,  D,   D,  D,  D}},
   {Action::kViewMailboxes,       "ViewMailboxes",       {D,  D,  O,   O,  O,  D,   D,  D,  D}},
   {Action::kViewPromises,        "ViewPromises",        {O,  O,  O,   O,  O,  D,   D,  D,  D}},
+  {Action::kViewQueues,          "ViewQueues",          {O,  O,  O,   O,  O,  D,   D,  D,  D}},
+  {Action::kViewTeamFigures,     "ViewTeamFigures",     {D,  D,  O,   O,  O,  D,   D,  D,  D}},
 };
 // clang-format on
 
@@ -196,7 +198,7 @@ TEST(PermissionMatrixTest, CoversEveryActionOnce) {
   for (const Row& row : kMatrix) {
     EXPECT_TRUE(seen.insert(static_cast<int>(row.action)).second) << row.name << " twice";
   }
-  const int action_count = static_cast<int>(Action::kViewPromises) + 1;
+  const int action_count = static_cast<int>(Action::kViewTeamFigures) + 1;
   EXPECT_EQ(static_cast<int>(seen.size()), action_count);
   for (int a = 0; a < action_count; ++a) EXPECT_EQ(seen.count(a), 1u) << "action " << a;
 }

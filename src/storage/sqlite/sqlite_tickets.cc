@@ -1,5 +1,7 @@
 // The ticket half of SqliteStore: creating and changing tickets, lists, search, attachments.
 #include <algorithm>
+#include <map>
+#include <set>
 #include <unordered_map>
 #include <variant>
 
@@ -158,6 +160,46 @@ Result<TicketState> SqliteStore::GetTicket(TicketId id) {
   return LoadTicketState(*conn, id);
 }
 
+namespace {
+
+// The priority rank as the tickets_by_priority index spells it (the same text, so SQLite uses it).
+constexpr const char* kPriorityRank =
+    "(CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END)";
+
+int64_t PriorityRank(Priority p) {
+  switch (p) {
+    case Priority::kUrgent:
+      return 0;
+    case Priority::kHigh:
+      return 1;
+    case Priority::kNormal:
+      return 2;
+    case Priority::kLow:
+      return 3;
+  }
+  return 3;
+}
+
+// The customers of `ids`: name and primary email, in one query.
+Status LoadCustomerLabels(Connection& conn, const std::vector<Ticket>& tickets,
+                          std::map<CustomerId, CustomerLabel>* out) {
+  std::set<CustomerId> ids;
+  for (const Ticket& t : tickets) ids.insert(t.customer_id);
+  if (ids.empty()) return Status::Ok();
+  std::string sql =
+      "SELECT c.id, c.name, (SELECT e.email FROM customer_emails e WHERE e.customer_id = c.id"
+      " ORDER BY e.position LIMIT 1) FROM customers c WHERE c.id IN (";
+  for (size_t i = 0; i < ids.size(); ++i) sql += i == 0 ? "?" : ",?";
+  sql += ")";
+  Statement st = conn.Prepare(sql);
+  int i = 1;
+  for (CustomerId id : ids) st.Bind(i++, id);
+  while (st.Step()) (*out)[st.Int(0)] = CustomerLabel{st.Text(1), st.Text(2)};
+  return st.status();
+}
+
+}  // namespace
+
 Result<TicketPage> SqliteStore::ListTickets(const TicketQuery& q) {
   std::string sql = std::string("SELECT ") + kTicketColumns + " FROM tickets WHERE 1";
   // Bindings in order of the placeholders appended below.
@@ -180,6 +222,7 @@ Result<TicketPage> SqliteStore::ListTickets(const TicketQuery& q) {
     sql += " AND team_id = ?";
     args.emplace_back(*q.team);
   }
+  if (q.silent) sql += " AND silence_raised_at IS NOT NULL";
   if (q.offered_to) {
     sql +=
         " AND id IN (SELECT ticket_id FROM handoffs WHERE to_agent_id = ? AND state = 'proposed')";
@@ -213,11 +256,43 @@ Result<TicketPage> SqliteStore::ListTickets(const TicketQuery& q) {
       args.emplace_back(p.id);
     }
   }
-  if (q.before_id) {
-    sql += " AND id < ?";
-    args.emplace_back(*q.before_id);
+  // The keyset: rows strictly after the cursor in the sort's total order.
+  switch (q.sort) {
+    case TicketSort::kNewest:
+      if (q.after) {
+        sql += " AND id < ?";
+        args.emplace_back(q.after->id);
+      }
+      sql += " ORDER BY id DESC";
+      break;
+    case TicketSort::kOldest:
+      if (q.after) {
+        sql += " AND id > ?";
+        args.emplace_back(q.after->id);
+      }
+      sql += " ORDER BY id";
+      break;
+    case TicketSort::kLastActivity:
+      if (q.after) {
+        sql += " AND (updated_at, id) < (?, ?)";
+        args.emplace_back(q.after->key);
+        args.emplace_back(q.after->id);
+      }
+      sql += " ORDER BY updated_at DESC, id DESC";
+      break;
+    case TicketSort::kPriority:
+      if (q.after) {
+        // Spelled as a range on the rank (not a row value), so the index seeks to the cursor.
+        sql += std::string(" AND ") + kPriorityRank + " >= ? AND (" + kPriorityRank +
+               " > ? OR id > ?)";
+        args.emplace_back(q.after->key);
+        args.emplace_back(q.after->key);
+        args.emplace_back(q.after->id);
+      }
+      sql += std::string(" ORDER BY ") + kPriorityRank + ", id";
+      break;
   }
-  sql += " ORDER BY id DESC LIMIT ?";
+  sql += " LIMIT ?";
   args.emplace_back(int64_t{q.limit + 1});
 
   auto conn = Read();
@@ -234,9 +309,43 @@ Result<TicketPage> SqliteStore::ListTickets(const TicketQuery& q) {
   SF_RETURN_IF_ERROR(st.status());
   if (static_cast<int>(page.items.size()) > q.limit) {
     page.items.pop_back();
-    page.next_before_id = page.items.back().id;
+    const Ticket& last = page.items.back();
+    TicketCursor next{0, last.id};
+    if (q.sort == TicketSort::kLastActivity) next.key = last.updated_at.millis;
+    if (q.sort == TicketSort::kPriority) next.key = PriorityRank(last.priority);
+    page.next = next;
   }
+  SF_RETURN_IF_ERROR(LoadCustomerLabels(*conn, page.items, &page.customers));
   return page;
+}
+
+Result<QueueCounts> SqliteStore::CountQueues(AgentId agent, const std::vector<TeamId>& teams) {
+  auto conn = Read();
+  QueueCounts out;
+  {
+    // Each subquery is a count over one index range (see EXPLAIN in the store tests).
+    Statement st = conn->Prepare(
+        "SELECT (SELECT count(*) FROM tickets WHERE owner_id = ?1 AND status = 'open'),"
+        " (SELECT count(*) FROM tickets WHERE owner_id IS NULL AND status = 'new'),"
+        " (SELECT count(*) FROM handoffs WHERE to_agent_id = ?1 AND state = 'proposed'),"
+        " (SELECT count(*) FROM tickets WHERE owner_id = ?1 AND status = 'pending')");
+    st.Bind(1, agent);
+    if (st.Step()) {
+      out.mine = st.Int(0);
+      out.unowned = st.Int(1);
+      out.offered = st.Int(2);
+      out.waiting = st.Int(3);
+    }
+    SF_RETURN_IF_ERROR(st.status());
+  }
+  for (TeamId team : teams) {
+    Statement st = conn->Prepare(
+        "SELECT count(*) FROM tickets WHERE team_id = ? AND status IN ('new', 'open', 'pending')");
+    st.Bind(1, team);
+    out.teams[team] = st.Step() ? st.Int(0) : 0;
+    SF_RETURN_IF_ERROR(st.status());
+  }
+  return out;
 }
 
 Result<std::vector<Message>> SqliteStore::ListMessages(TicketId id, bool include_notes) {
