@@ -113,8 +113,12 @@ Status Apply(Config& c, const std::string& key, const std::string& value, std::s
   if (key == "close_after_seconds") return SetSize(value, field, &c.close_after_seconds);
   if (key == "digest_enabled") return SetBool(value, field, &c.digest_enabled);
   if (key == "digest_hour") {
-    SF_RETURN_IF_ERROR(SetSize(value, field, &c.digest_hour));
-    if (c.digest_hour > 23) return Status::InvalidArgument(std::string(field), "must be 0-23");
+    size_t hour = 0;
+    const auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), hour);
+    if (ec != std::errc() || p != value.data() + value.size() || hour > 23) {
+      return Status::InvalidArgument(std::string(field), "must be an hour, 0-23");
+    }
+    c.digest_hour = hour;
     return Status::Ok();
   }
   if (key == "digest_time_zone") {
