@@ -156,6 +156,7 @@ int QueueDueDigests(storage::Store& store, const DigestOptions& options, Timesta
       fail(inserted.status());
     } else if (*inserted) {
       ++queued;
+      Log(LogLevel::kInfo, "digest queued", {{"lead", std::to_string(a.id)}, {"day", day}});
     }
   }
   return queued;
