@@ -260,18 +260,22 @@ CREATE TABLE secrets(name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX handoffs_offers ON handoffs(created_at) WHERE state = 'proposed' AND from_agent_id = 0;
 )sql",
       // 13: queues and the leads' follow-through. Ticket lists sort by last activity and by
-      // priority (urgent first, oldest first) through their own indexes; team queue counts read
-      // (team_id, status) only; the silent-tickets list reads a small partial index. The chase
-      // rate counts customer messages by time, and the daily digest reads the day's broken
+      // priority (urgent first, oldest first) through their own indexes (priority also within a
+      // status); team queue counts read (team_id, status) only; the silent-tickets list reads a
+      // small partial index. The chase rate counts customer messages by time from a covering
+      // index (no message body is read), and the daily digest reads the day's broken
       // promises, silences and chases from the event log, each through a partial index. Each
       // lead's digest is queued once per day: the unique (agent_id, day) row is the claim.
       R"sql(
 CREATE INDEX tickets_by_activity ON tickets(updated_at, id);
 CREATE INDEX tickets_by_priority ON tickets(
   (CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END), id);
+CREATE INDEX tickets_by_status_priority ON tickets(status,
+  (CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END), id);
 CREATE INDEX tickets_by_team_status ON tickets(team_id, status);
 CREATE INDEX tickets_silent ON tickets(id) WHERE silence_raised_at IS NOT NULL;
-CREATE INDEX messages_customer_by_time ON messages(created_at) WHERE kind = 'customer';
+CREATE INDEX messages_customer_by_time ON messages(created_at, ticket_id, chase, kind)
+  WHERE kind = 'customer';
 CREATE INDEX ticket_events_follow_through ON ticket_events(at)
   WHERE type IN ('promise_broken', 'silence_raised', 'chase_received');
 CREATE TABLE digests(
