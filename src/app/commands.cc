@@ -218,6 +218,7 @@ Status RunServe(const ServeOptions& o) {
   api_options.portal.contacts_per_address = config.portal_contacts_per_address;
   api_options.portal.max_contact_message_bytes = config.portal_contact_max_bytes;
   api_options.sla = sla;
+  api_options.digest_time_zone = config.digest_time_zone;
   mail::IntakeOptions intake_options;
   intake_options.message_id_domain = config.mail_domain;
   intake_options.subject_tag_prefix = config.mail_subject_tag;
@@ -281,6 +282,9 @@ Status RunServe(const ServeOptions& o) {
   engine_options.close_after_ms = static_cast<int64_t>(config.close_after_seconds) * 1000;
   engine_options.public_url =
       config.public_url.empty() ? "http://" + config.listen : config.public_url;
+  engine_options.digest =
+      engine::DigestOptions{config.digest_enabled, static_cast<int>(config.digest_hour),
+                            config.digest_time_zone, engine_options.public_url};
   engine::Engine engine(*store, clock, engine_options);
 
   http::ServerOptions server_options;

@@ -9,6 +9,7 @@
 
 #include "app/sla_config.h"
 #include "common/text.h"
+#include "engine/time_zone.h"
 
 extern char** environ;
 
@@ -121,6 +122,24 @@ Status Apply(Config& c, const std::string& key, const std::string& value, std::s
   }
   if (key == "portal_contact_max_bytes") {
     return SetSize(value, field, &c.portal_contact_max_bytes);
+  }
+  if (key == "digest_enabled") return SetBool(value, field, &c.digest_enabled);
+  if (key == "digest_hour") {
+    size_t hour = 0;
+    const auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), hour);
+    if (ec != std::errc() || p != value.data() + value.size() || hour > 23) {
+      return Status::InvalidArgument(std::string(field), "must be an hour, 0-23");
+    }
+    c.digest_hour = hour;
+    return Status::Ok();
+  }
+  if (key == "digest_time_zone") {
+    auto zone = engine::TimeZone::Load(value);
+    if (!zone.ok()) {
+      return Status::InvalidArgument(std::string(field), "is not a known IANA time zone");
+    }
+    c.digest_time_zone = value;
+    return Status::Ok();
   }
   if (key == "public_url") {
     if (value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0) {

@@ -78,6 +78,11 @@ struct Config {
   int portal_contacts_per_email = 3;        // STEADFAST_PORTAL_CONTACTS_PER_EMAIL
   int portal_contacts_per_address = 20;     // STEADFAST_PORTAL_CONTACTS_PER_ADDRESS
   size_t portal_contact_max_bytes = 20480;  // STEADFAST_PORTAL_CONTACT_MAX_BYTES
+  // The leads' daily digest (docs/follow-through.md): sent from this local hour (0-23), with
+  // days counted in this IANA time zone.
+  bool digest_enabled = true;            // STEADFAST_DIGEST_ENABLED
+  size_t digest_hour = 8;                // STEADFAST_DIGEST_HOUR
+  std::string digest_time_zone = "UTC";  // STEADFAST_DIGEST_TIME_ZONE
   // The built web app to serve on the same origin (web/dist); empty: the API only.
   std::string web_root;  // STEADFAST_WEB_ROOT
   // IMAP mailboxes to poll ([[mailbox]] tables; the file only).

@@ -175,10 +175,14 @@ Status Authorize(const Principal& who, Action what, const Target& target) {
     case Action::kViewPromises:
     case Action::kViewNotifications:
     case Action::kViewSla:
+    case Action::kViewQueues:
       if (who.is_customer()) return Denied("this is for agents");
       return Status::Ok();
     case Action::kWatchLive:
       return Status::Ok();  // The stream filters by CanSee and CanSeeEvent.
+    case Action::kViewTeamFigures:
+      if (who.is_lead_or_admin()) return Status::Ok();
+      return Denied("only leads and admins see the team's figures and the digest");
   }
   return Denied("unknown action");
 }

@@ -39,13 +39,15 @@ enum class Action {
   kManageTeams,    // Create teams: leads and admins.
   kIngestMail,     // Hand raw email to the intake (the mail gateway): admins and the system.
   kViewMailboxes,  // The IMAP pollers' status (no secrets in it): leads and admins.
-  kViewPromises,   // Promise lists and the follow-through figures: agents.
+  kViewPromises,   // Promise lists and one's own follow-through figures: agents.
   kWatchLive,      // The live event stream: everyone signed in (customers get what they may see).
   kViewNotifications,  // One's own in-app notifications: agents.
   // On a ticket (REQUIRES a ticket), placed here to keep the numbering of the actions above.
   kShowPresence,  // Say "I am viewing / typing on this ticket" and see who else is: agents.
   // Not tied to one ticket.
   kViewSla,  // The business calendar and SLA policies in force: agents.
+  kViewQueues,       // The workspace's queue counts: agents.
+  kViewTeamFigures,  // Every agent's and team's follow-through figures, the digest: leads, admins.
 };
 
 // What the action is applied to. Leave unused members null.

@@ -177,6 +177,7 @@ PassStats Engine::RunOnce() {
     }
     flush();
   }
+  stats.digests = QueueDueDigests(store_, options_.digest, now, &stats.failed);
   return stats;
 }
 

@@ -10,6 +10,7 @@
 
 #include "common/clock.h"
 #include "engine/sla_clocks.h"
+#include "engine/digest.h"
 #include "storage/store.h"
 
 namespace steadfast::engine {
@@ -41,6 +42,7 @@ struct EngineOptions {
   // SLA clocks, warnings and breaches, and silence on business hours (sla_phase.cc). When set,
   // silence is raised by that phase on `sla->silence_after_ms`, not on `silence_after_ms`.
   std::shared_ptr<const SlaSettings> sla;
+  DigestOptions digest;  // The leads' daily digest (engine/digest.h).
 };
 
 // What one pass did.
@@ -53,6 +55,7 @@ struct PassStats {
   int expired = 0;   // Offers withdrawn unanswered.
   int closed = 0;    // Resolved tickets closed.
   int sla = 0;       // Tickets with an SLA warning, breach or silence raised.
+  int digests = 0;   // Leads' daily digests queued.
   int failed = 0;    // Items that could not be acted on (retried next pass).
 };
 

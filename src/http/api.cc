@@ -50,6 +50,7 @@ void Api::AddRoutes() {
   Add("GET", v1 + "/auth/me", &Api::Me);
 
   Add("GET", v1 + "/tickets", &Api::ListTickets);
+  Add("GET", v1 + "/queues/counts", &Api::QueueCounts);
   Add("POST", v1 + "/tickets", &Api::CreateTicket);
   Add("GET", v1 + "/tickets/{id}", &Api::GetTicket);
   Add("PATCH", v1 + "/tickets/{id}", &Api::PatchTicket);
@@ -73,6 +74,7 @@ void Api::AddRoutes() {
       [](Api& api, const Call& c) { return api.ChangePromise(c, true); });
   Add("GET", v1 + "/stats/follow-through", &Api::FollowThroughStats);
   Add("GET", v1 + "/sla/policies", &Api::SlaPolicies);
+  Add("GET", v1 + "/digest", &Api::Digest);
   Add("POST", v1 + "/mail/inbound", &Api::IngestMail);
   Add("GET", v1 + "/mail/mailboxes", &Api::ListMailboxes);
   Add("GET", v1 + "/attachments/{id}", &Api::GetAttachment);

@@ -3,6 +3,7 @@
 #include <boost/json/value.hpp>
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "common/clock.h"
 #include "domain/permissions.h"
@@ -40,6 +41,8 @@ struct ApiOptions {
   PortalLimits portal;
   // The business calendar and SLA policies (GET /sla/policies; promises "in N business hours").
   std::shared_ptr<const engine::SlaSettings> sla = std::make_shared<engine::SlaSettings>();
+  // The leads' digest: the zone its days are counted in (links use public_url).
+  std::string digest_time_zone = "UTC";
 };
 
 // The REST API under /api/v1: parses and validates each request, asks domain::Authorize,
@@ -86,6 +89,7 @@ class Api {
   // Tickets (api_tickets.cc).
   Result<Response> CreateTicket(const Call& c);
   Result<Response> ListTickets(const Call& c);
+  Result<Response> QueueCounts(const Call& c);
   Result<Response> GetTicket(const Call& c);
   Result<Response> PatchTicket(const Call& c);
   Result<Response> ListMessages(const Call& c);
@@ -104,6 +108,8 @@ class Api {
   Result<Response> ListPromises(const Call& c);
   Result<Response> ChangePromise(const Call& c, bool renegotiate);
   Result<Response> FollowThroughStats(const Call& c);
+  // A lead's digest of one day, as JSON (engine/digest.h).
+  Result<Response> Digest(const Call& c);
   // "Did it stay solved?": the page behind the emailed links, and the answer it posts. Public:
   // the signed token in the link is the only credential.
   Result<Response> FollowUpPage(const Call& c);

@@ -1,8 +1,12 @@
 // Follow-through endpoints of the API: promises and the figures of how they went.
 #include <boost/json.hpp>
+#include <map>
+#include <optional>
+#include <vector>
 
 #include "common/text.h"
 #include "domain/follow_through.h"
+#include "engine/digest.h"
 #include "engine/followup_links.h"
 #include "http/api.h"
 #include "http/json_body.h"
@@ -28,6 +32,40 @@ json::object Counts(const storage::PromiseCounts& n) {
                       {"kept_rate", settled == 0 ? json::value(nullptr)
                                                  : json::value(static_cast<double>(n.kept) /
                                                                static_cast<double>(settled))}};
+}
+
+// Customer messages and the chases among them; chase rate = chases / customer messages.
+struct ChaseTally {
+  int64_t customer_messages = 0;
+  int64_t chases = 0;
+  void Add(const storage::ChaseCount& n) {
+    customer_messages += n.customer_messages;
+    chases += n.chases;
+  }
+  json::object Render() const {
+    return json::object{{"customer_messages", customer_messages},
+                        {"chases", chases},
+                        {"chase_rate", customer_messages == 0
+                                           ? json::value(nullptr)
+                                           : json::value(static_cast<double>(chases) /
+                                                         static_cast<double>(customer_messages))}};
+  }
+};
+
+// "2026-11-22" as a valid calendar date.
+std::optional<engine::LocalDate> ParseDate(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  int parts[3] = {0, 0, 0};
+  const std::string_view pieces[3] = {text.substr(0, 4), text.substr(5, 2), text.substr(8, 2)};
+  for (int i = 0; i < 3; ++i) {
+    for (char ch : pieces[i]) {
+      if (ch < '0' || ch > '9') return std::nullopt;
+      parts[i] = parts[i] * 10 + (ch - '0');
+    }
+  }
+  const engine::LocalDate d{parts[0], parts[1], parts[2]};
+  if (!engine::IsValidDate(d)) return std::nullopt;
+  return d;
 }
 
 void AddCounts(storage::PromiseCounts& into, const storage::PromiseCounts& n) {
@@ -134,36 +172,115 @@ Result<Response> Api::FollowThroughStats(const Call& c) {
   SF_ASSIGN_OR_RETURN(auto days, c.query.PositiveInt("days"));
   const int64_t span = days.value_or(30);
   if (span > 3660) return Status::InvalidArgument("days", "must be at most 3660");
+  // Agents see their own figures; leads and admins every agent's and team's.
+  const bool everyone = Authorize(*c.who, Action::kViewTeamFigures).ok();
   const Timestamp since{clock_.Now().millis - span * kDayMillis};
   SF_ASSIGN_OR_RETURN(auto by_agent, store_.CountPromises(since));
+  SF_ASSIGN_OR_RETURN(auto chase_rows, store_.CountChases(since));
   SF_ASSIGN_OR_RETURN(auto agents, store_.ListAgents());
   SF_ASSIGN_OR_RETURN(auto teams, store_.ListTeams());
+  const auto visible = [&](AgentId id) { return everyone || id == c.who->id; };
+  ChaseTally chases_overall;
+  std::map<AgentId, ChaseTally> chases_by_agent;
+  std::map<TeamId, ChaseTally> chases_by_team;
+  for (const storage::ChaseCount& n : chase_rows) {
+    if (!n.owner_id ? !everyone : !visible(*n.owner_id)) continue;
+    chases_overall.Add(n);
+    if (n.owner_id) chases_by_agent[*n.owner_id].Add(n);
+    if (n.team_id) chases_by_team[*n.team_id].Add(n);
+  }
   storage::PromiseCounts overall;
   std::map<TeamId, storage::PromiseCounts> by_team;
   json::array agent_rows;
   for (const Agent& a : agents) {
+    if (!visible(a.id)) continue;
     auto it = by_agent.find(a.id);
-    if (it == by_agent.end()) continue;
-    AddCounts(overall, it->second);
-    for (TeamId t : a.teams) AddCounts(by_team[t], it->second);
-    json::object row = Counts(it->second);
+    auto ch = chases_by_agent.find(a.id);
+    if (it == by_agent.end() && ch == chases_by_agent.end()) continue;
+    const storage::PromiseCounts n = it == by_agent.end() ? storage::PromiseCounts{} : it->second;
+    AddCounts(overall, n);
+    for (TeamId t : a.teams) AddCounts(by_team[t], n);
+    json::object row = Counts(n);
+    row["chases"] = ch == chases_by_agent.end() ? ChaseTally{}.Render() : ch->second.Render();
     row["agent_id"] = a.id;
     row["name"] = a.name;
     agent_rows.push_back(std::move(row));
   }
   json::array team_rows;
-  for (const Team& t : teams) {
+  for (const Team& t : everyone ? teams : std::vector<Team>{}) {
     auto it = by_team.find(t.id);
-    if (it == by_team.end()) continue;
-    json::object row = Counts(it->second);
+    auto ch = chases_by_team.find(t.id);
+    if (it == by_team.end() && ch == chases_by_team.end()) continue;
+    json::object row = Counts(it == by_team.end() ? storage::PromiseCounts{} : it->second);
+    row["chases"] = ch == chases_by_team.end() ? ChaseTally{}.Render() : ch->second.Render();
     row["team_id"] = t.id;
     row["name"] = t.name;
     team_rows.push_back(std::move(row));
   }
   return JsonResponse(json::object{{"since", FormatIso8601(since)},
+                                   {"days", span},
+                                   {"scope", everyone ? "everyone" : "self"},
                                    {"promises", Counts(overall)},
+                                   {"chases", chases_overall.Render()},
                                    {"agents", std::move(agent_rows)},
                                    {"teams", std::move(team_rows)}});
+}
+
+namespace {
+
+json::value DigestLines(const std::vector<engine::DigestLine>& lines) {
+  json::array out;
+  for (const engine::DigestLine& l : lines) {
+    const storage::FollowThroughEvent& e = l.event;
+    out.push_back(
+        json::object{{"at", FormatIso8601(e.at)},
+                     {"ticket_id", e.ticket_id},
+                     {"number", e.number},
+                     {"subject", e.subject},
+                     {"owner_id", e.owner_id ? json::value(*e.owner_id) : json::value(nullptr)},
+                     {"owner_name", e.owner_id ? json::value(l.owner_name) : json::value(nullptr)},
+                     {"team_id", e.team_id ? json::value(*e.team_id) : json::value(nullptr)},
+                     {"promise", e.kind == storage::FollowThroughEvent::Kind::kBrokenPromise
+                                     ? json::value(e.note)
+                                     : json::value(nullptr)},
+                     {"url", l.url}});
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<Response> Api::Digest(const Call& c) {
+  SF_RETURN_IF_ERROR(Authorize(*c.who, Action::kViewTeamFigures));
+  SF_RETURN_IF_ERROR(c.query.OnlyAllowed({"date"}));
+  SF_ASSIGN_OR_RETURN(engine::TimeZone zone, engine::TimeZone::Load(options_.digest_time_zone));
+  engine::LocalDate day =
+      engine::CivilFromDays(engine::DaysFromCivil(engine::LocalDateAt(zone, clock_.Now())) - 1);
+  if (auto date = c.query.Get("date")) {
+    auto parsed = ParseDate(*date);
+    if (!parsed) return Status::InvalidArgument("date", "must be a date: YYYY-MM-DD");
+    day = *parsed;
+  }
+  // A lead reads their teams' digest (as emailed); an admin's covers every team.
+  std::vector<TeamId> teams;
+  if (c.who->is_agent() && c.who->role == Role::kLead) {
+    SF_ASSIGN_OR_RETURN(Agent me, store_.GetAgent(c.who->id));
+    teams = me.teams;
+  }
+  SF_ASSIGN_OR_RETURN(engine::DigestContent d,
+                      engine::BuildDigest(store_, zone, day, teams, options_.public_url));
+  json::array team_ids;
+  for (TeamId t : d.teams) team_ids.push_back(t);
+  return JsonResponse(json::object{{"date", engine::FormatDate(d.day)},
+                                   {"time_zone", d.time_zone},
+                                   {"from", FormatIso8601(d.from)},
+                                   {"to", FormatIso8601(d.to)},
+                                   {"teams", std::move(team_ids)},
+                                   {"broken_promises", DigestLines(d.broken_promises)},
+                                   {"silent", DigestLines(d.silent)},
+                                   {"chases", DigestLines(d.chases)},
+                                   {"nothing_broke", d.nothing_broke()},
+                                   {"truncated", d.truncated}});
 }
 
 namespace {

@@ -161,11 +161,13 @@ Result<Response> Api::CustomerTickets(const Call& c) {
   storage::TicketQuery q;
   q.customer = cu.id;
   SF_ASSIGN_OR_RETURN(q.limit, c.query.Limit(50, 200));
-  SF_ASSIGN_OR_RETURN(q.before_id, c.query.PositiveInt("cursor"));
+  if (auto cursor = c.query.Get("cursor")) {
+    SF_ASSIGN_OR_RETURN(q.after, ParseTicketCursor(*cursor, q.sort));
+  }
   if (c.who->is_customer()) q.visible_to = *c.who;
   SF_ASSIGN_OR_RETURN(auto page, store_.ListTickets(q));
   json::monotonic_resource mr;
-  return JsonResponse(RenderTicketPage(page, &mr));
+  return JsonResponse(RenderTicketPage(page, q.sort, &mr));
 }
 
 Result<Response> Api::CreateCompany(const Call& c) {

@@ -208,8 +208,9 @@ Result<Response> Api::CreateTicket(const Call& c) {
 
 Result<Response> Api::ListTickets(const Call& c) {
   SF_RETURN_IF_ERROR(Authorize(*c.who, Action::kListTickets));
-  SF_RETURN_IF_ERROR(c.query.OnlyAllowed(
-      {"status", "owner", "offered_to", "customer", "tag", "team", "sla", "q", "limit", "cursor"}));
+  SF_RETURN_IF_ERROR(c.query.OnlyAllowed({"status", "owner", "offered_to", "customer", "tag",
+                                          "team", "sla", "silent", "q", "sort", "limit",
+                                          "cursor"}));
   storage::TicketQuery q;
   if (auto s = c.query.Get("status")) {
     q.status = ParseTicketStatus(*s);
@@ -253,16 +254,47 @@ Result<Response> Api::ListTickets(const Call& c) {
     }
   }
   q.text = c.query.Get("q").value_or("");
+  if (auto silent = c.query.Get("silent")) {
+    if (*silent != "true" && *silent != "false") {
+      return Status::InvalidArgument("silent", "must be true or false");
+    }
+    q.silent = *silent == "true";
+  }
   SF_ASSIGN_OR_RETURN(q.limit, c.query.Limit(kDefaultLimit, kMaxLimit));
-  SF_ASSIGN_OR_RETURN(q.before_id, c.query.PositiveInt("cursor"));
+  if (auto sort = c.query.Get("sort")) {
+    SF_ASSIGN_OR_RETURN(q.sort, ParseTicketSort(*sort));
+  }
+  if (auto cursor = c.query.Get("cursor")) {
+    SF_ASSIGN_OR_RETURN(q.after, ParseTicketCursor(*cursor, q.sort));
+  }
   if (c.who->is_customer()) q.visible_to = *c.who;
   SF_ASSIGN_OR_RETURN(auto page, store_.ListTickets(q));
   json::monotonic_resource mr;
-  json::value out = RenderTicketPage(page, &mr);
+  json::value out = RenderTicketPage(page, q.sort, &mr);
   if (c.who->is_customer()) {
     for (json::value& t : out.as_object()["items"].as_array()) HideInternal(t.as_object(), *c.who);
   }
   return JsonResponse(out);
+}
+
+Result<Response> Api::QueueCounts(const Call& c) {
+  SF_RETURN_IF_ERROR(Authorize(*c.who, Action::kViewQueues));
+  SF_RETURN_IF_ERROR(c.query.OnlyAllowed({}));
+  SF_ASSIGN_OR_RETURN(auto teams, store_.ListTeams());
+  std::vector<TeamId> ids;
+  for (const Team& t : teams) ids.push_back(t.id);
+  SF_ASSIGN_OR_RETURN(storage::QueueCounts n, store_.CountQueues(c.who->id, ids));
+  json::array team_rows;
+  for (const Team& t : teams) {
+    team_rows.push_back(
+        json::object{{"team_id", t.id}, {"name", t.name}, {"count", n.teams[t.id]}});
+  }
+  return JsonResponse(json::object{{"mine", n.mine},
+                                   {"unowned", n.unowned},
+                                   {"offered", n.offered},
+                                   {"waiting", n.waiting},
+                                   {"sla_at_risk", n.sla_at_risk},
+                                   {"teams", std::move(team_rows)}});
 }
 
 Result<Response> Api::GetTicket(const Call& c) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <charconv>
+#include <climits>
 
 #include "domain/permissions.h"
 
@@ -284,15 +286,78 @@ json::value RenderTeam(const Team& t) {
   return json::object{{"id", t.id}, {"name", t.name}, {"created_at", Time(t.created_at)}};
 }
 
-json::value RenderTicketPage(const storage::TicketPage& page, json::storage_ptr sp) {
+json::value RenderTicketPage(const storage::TicketPage& page, storage::TicketSort sort,
+                             json::storage_ptr sp) {
   json::array items(sp);
   items.reserve(page.items.size());
-  for (const auto& t : page.items) items.push_back(RenderTicket(t, sp));
+  for (const auto& t : page.items) {
+    json::value v = RenderTicket(t, sp);
+    json::object customer(sp);
+    customer.emplace("id", t.customer_id);
+    auto it = page.customers.find(t.customer_id);
+    customer.emplace("name", it != page.customers.end() ? it->second.name : std::string());
+    customer.emplace("email", it != page.customers.end() ? it->second.email : std::string());
+    v.as_object().emplace("customer", std::move(customer));
+    items.push_back(std::move(v));
+  }
   return json::object(
       {{"items", std::move(items)},
-       {"next_cursor", page.next_before_id ? json::value(std::to_string(*page.next_before_id))
-                                           : json::value(nullptr)}},
+       {"next_cursor",
+        page.next ? json::value(FormatTicketCursor(*page.next, sort), sp) : json::value(nullptr)}},
       sp);
+}
+
+namespace {
+
+bool SortHasKey(storage::TicketSort sort) {
+  return sort == storage::TicketSort::kLastActivity || sort == storage::TicketSort::kPriority;
+}
+
+// A decimal integer filling all of `text`, within [min, max].
+std::optional<int64_t> WholeInt(std::string_view text, int64_t min, int64_t max) {
+  int64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < min || v > max) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+}  // namespace
+
+Result<storage::TicketSort> ParseTicketSort(std::string_view text) {
+  if (text == "newest") return storage::TicketSort::kNewest;
+  if (text == "oldest") return storage::TicketSort::kOldest;
+  if (text == "last_activity") return storage::TicketSort::kLastActivity;
+  if (text == "priority") return storage::TicketSort::kPriority;
+  return Status::InvalidArgument(
+      "sort", "'" + std::string(text) + "' is not one of newest, oldest, last_activity, priority");
+}
+
+std::string FormatTicketCursor(const storage::TicketCursor& c, storage::TicketSort sort) {
+  if (!SortHasKey(sort)) return std::to_string(c.id);
+  return std::to_string(c.key) + "." + std::to_string(c.id);
+}
+
+Result<storage::TicketCursor> ParseTicketCursor(std::string_view text, storage::TicketSort sort) {
+  const Status bad = Status::InvalidArgument(
+      "cursor",
+      "is not a cursor of this list: pass next_cursor from the previous page (same sort)");
+  storage::TicketCursor c;
+  std::string_view id_text = text;
+  if (SortHasKey(sort)) {
+    const size_t dot = text.find('.');
+    if (dot == std::string_view::npos) return bad;
+    const int64_t max_key = sort == storage::TicketSort::kPriority ? 3 : INT64_MAX;
+    auto key = WholeInt(text.substr(0, dot), 0, max_key);
+    if (!key) return bad;
+    c.key = *key;
+    id_text = text.substr(dot + 1);
+  }
+  auto id = WholeInt(id_text, 1, INT64_MAX);
+  if (!id) return bad;
+  c.id = *id;
+  return c;
 }
 
 }  // namespace steadfast::http

@@ -33,12 +33,21 @@ boost::json::value RenderCustomer(const domain::Customer& c);
 boost::json::value RenderCustomerFor(const domain::Customer& c, const domain::Principal& viewer);
 boost::json::value RenderAgent(const domain::Agent& a);
 boost::json::value RenderTeam(const domain::Team& t);
-// {"items": [tickets], "next_cursor": "..." | null}
+// {"items": [tickets, each with its "customer": {id, name, email}], "next_cursor": "..." | null}.
+// The cursor's text is FormatTicketCursor's for `sort`.
 boost::json::value RenderTicketPage(const storage::TicketPage& page,
+                                    storage::TicketSort sort = storage::TicketSort::kNewest,
                                     boost::json::storage_ptr sp = {});
 // {"policy", "next": {kind, due_at, state} | null, "clocks": [...]}: the ticket's SLA clocks as
 // the engine last recorded them (state ok, warning, breached; paused with due_at null).
 boost::json::value RenderSla(const domain::Ticket& t, boost::json::storage_ptr sp = {});
+// A ticket list's `sort` parameter: newest, oldest, last_activity, priority. InvalidArgument
+// ("sort") naming the allowed values otherwise.
+Result<storage::TicketSort> ParseTicketSort(std::string_view text);
+// The cursor as text: "<id>" for newest and oldest, "<key>.<id>" for the sorts with a key.
+std::string FormatTicketCursor(const storage::TicketCursor& c, storage::TicketSort sort);
+// The inverse; InvalidArgument("cursor") for text that is not a cursor of `sort`.
+Result<storage::TicketCursor> ParseTicketCursor(std::string_view text, storage::TicketSort sort);
 boost::json::value RenderActor(const domain::Actor& a, boost::json::storage_ptr sp = {});
 boost::json::value RenderAttachment(const domain::Attachment& a, boost::json::storage_ptr sp = {});
 

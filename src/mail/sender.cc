@@ -289,7 +289,69 @@ Status MailSender::Deliver(const std::string& to, const std::string& message, bo
                              (code != 0 ? " (SMTP " + std::to_string(code) + ")" : ""));
 }
 
-int MailSender::SendDue() {
+Result<std::string> MailSender::ComposeDigest(const storage::DigestMail& item) {
+  for (const std::string* field : std::initializer_list<const std::string*>{
+           &item.to_address, &item.subject, &options_.from_name, &options_.from_address}) {
+    if (!IsSingleLine(*field)) return Status::InvalidArgument("header", "a line break in a header");
+  }
+  if (!LooksLikeEmail(item.to_address) || !LooksLikeEmail(options_.from_address)) {
+    return Status::InvalidArgument("to", "not an email address: " + item.to_address);
+  }
+  std::string m;
+  m += "From: " + EncodeHeaderWord(options_.from_name) + " <" + options_.from_address + ">\r\n";
+  m += "To: <" + item.to_address + ">\r\n";
+  m += "Subject: " + EncodeHeaderWord(item.subject) + "\r\n";
+  m += "Date: " + MailDate(clock_.Now()) + "\r\n";
+  m += "Message-ID: <" + item.header_message_id + ">\r\n";
+  // A report made by the machine (RFC 3834): nobody's auto-responder should answer it.
+  m += "Auto-Submitted: auto-generated\r\n";
+  m += "X-Auto-Response-Suppress: All\r\n";
+  m += "MIME-Version: 1.0\r\n";
+  m += "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+  m += Base64Body(item.body);
+  return m;
+}
+
+int MailSender::SendDueDigests() {
+  const Timestamp now = clock_.Now();
+  auto claimed = store_.ClaimDigests(
+      now, Timestamp{now.millis + 5 * 60 * 1000}, 20, [&](const storage::DigestMail& item) {
+        return "digest." + item.day + "." + std::to_string(item.agent_id) + "." + RandomToken(9) +
+               "@" + options_.message_id_domain;
+      });
+  if (!claimed.ok()) {
+    Log(LogLevel::kWarn, "digest claim failed", {{"error", claimed.status().ToString()}});
+    return 0;
+  }
+  int sent = 0;
+  for (const storage::DigestMail& item : *claimed) {
+    auto message = ComposeDigest(item);
+    bool permanent = !message.ok();
+    Status s = message.ok() ? Deliver(item.to_address, *message, &permanent) : message.status();
+    const Timestamp done = clock_.Now();
+    if (s.ok()) {
+      ++sent;
+      (void)store_.FinishDigest(item.id, true, "", std::nullopt, done);
+      continue;
+    }
+    const bool give_up = permanent || item.attempts + 1 >= options_.max_attempts;
+    std::optional<Timestamp> retry;
+    if (!give_up) {
+      retry = Timestamp{done.millis + (options_.retry_base_ms << std::min(item.attempts, 16))};
+    }
+    Log(LogLevel::kWarn, "digest not sent",
+        {{"to", item.to_address},
+         {"day", item.day},
+         {"error", s.ToString()},
+         {"final", give_up ? "yes" : "no"}});
+    (void)store_.FinishDigest(item.id, false, s.message(), retry, done);
+  }
+  return sent;
+}
+
+int MailSender::SendDue() { return SendDueReplies() + SendDueDigests(); }
+
+int MailSender::SendDueReplies() {
   const Timestamp now = clock_.Now();
   auto claimed = store_.ClaimOutbox(
       now, Timestamp{now.millis + 5 * 60 * 1000}, 20, [&](const storage::OutboxItem& item) {

@@ -43,7 +43,8 @@ class MailSender {
   void Start();
   void Stop();
 
-  // One pass: claims what is due and tries each. Returns how many were sent. For tests.
+  // One pass: claims what is due (replies, automatic mail, then leads' digests) and tries each.
+  // Returns how many were sent. For tests.
   int SendDue();
 
  private:
@@ -52,6 +53,12 @@ class MailSender {
   Result<std::string> Compose(const storage::OutboxItem& item, std::string* to_address);
   // Compose for mail about no ticket (ticket_id 0): its own subject and body, from the team.
   Result<std::string> ComposeDirect(const storage::OutboxItem& item, std::string* to_address);
+  // Sends the replies and automatic mail that are due; returns how many were sent.
+  int SendDueReplies();
+  // Builds a lead's digest email. InvalidArgument for a field that cannot be sent.
+  Result<std::string> ComposeDigest(const storage::DigestMail& item);
+  // Sends the digests that are due; returns how many were sent.
+  int SendDueDigests();
   // Sends it; `permanent` is set for a 5xx answer.
   Status Deliver(const std::string& to, const std::string& message, bool* permanent);
 

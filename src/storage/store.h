@@ -72,6 +72,29 @@ struct CustomerRef {
 // Queues by SLA alarm: a running clock warned (not breached), breached, or either.
 enum class SlaAlarm { kWarning = 1, kBreached = 2, kAtRisk = 3 };
 
+// The orders a ticket list can come in. Every order is total (ties broken by id), so a keyset
+// cursor pages through it without duplicates or gaps among rows that do not change meanwhile.
+enum class TicketSort {
+  kNewest,        // id descending (the default).
+  kOldest,        // id ascending.
+  kLastActivity,  // updated_at descending, then id descending.
+  kPriority,      // urgent, high, normal, low; within one priority the oldest first.
+};
+
+// Where the previous page ended: the last item's sort key and id. `key` is updated_at (millis)
+// for kLastActivity, the priority rank (0 urgent … 3 low) for kPriority, unused otherwise.
+struct TicketCursor {
+  int64_t key = 0;
+  TicketId id = 0;
+  friend bool operator==(const TicketCursor&, const TicketCursor&) = default;
+};
+
+// The customer shown beside a ticket in a list.
+struct CustomerLabel {
+  std::string name;
+  std::string email;  // The primary address; empty when the customer has none.
+};
+
 struct TicketQuery {
   std::optional<domain::TicketStatus> status;
   std::optional<AgentId> owner;
@@ -81,16 +104,65 @@ struct TicketQuery {
   std::optional<TeamId> team;
   std::optional<AgentId> offered_to;  // With a pending handoff (or offer) to this agent.
   std::optional<SlaAlarm> sla_alarm;
-  std::string text;  // Full-text filter; empty for none. Customers never match internal notes.
-  int limit = 50;    // 1..200
-  std::optional<TicketId> before_id;  // Keyset cursor: tickets with id < before_id.
+  std::string text;     // Full-text filter; empty for none. Customers never match internal notes.
+  bool silent = false;  // Only tickets whose silence was raised and not yet answered.
+  int limit = 50;       // 1..200
+  TicketSort sort = TicketSort::kNewest;
+  std::optional<TicketCursor> after;  // Keyset cursor: tickets after this one in `sort` order.
   // When set, only tickets this customer principal may see (domain::CanSee).
   std::optional<domain::Principal> visible_to;
 };
 
 struct TicketPage {
   std::vector<domain::Ticket> items;
-  std::optional<TicketId> next_before_id;  // Absent on the last page.
+  std::optional<TicketCursor> next;  // Absent on the last page.
+  // The customer of every item, read in one batched query with the page.
+  std::map<CustomerId, CustomerLabel> customers;
+};
+
+// The sizes of the workspace's queues for one agent. Each is one indexed count.
+struct QueueCounts {
+  int64_t mine = 0;                 // Open tickets the agent owns.
+  int64_t unowned = 0;              // New tickets nobody owns.
+  int64_t offered = 0;              // Tickets with a pending handoff or offer to the agent.
+  int64_t waiting = 0;              // Pending tickets the agent owns (waiting on the customer).
+  int64_t sla_at_risk = 0;          // Tickets with an SLA clock warned or breached.
+  std::map<TeamId, int64_t> teams;  // Per team: its new, open and pending tickets.
+};
+
+// Customer messages and the chases among them, in a period, per ticket owner and team (as the
+// tickets are now). Chase rate = chases / customer_messages.
+struct ChaseCount {
+  std::optional<AgentId> owner_id;
+  std::optional<TeamId> team_id;
+  int64_t customer_messages = 0;
+  int64_t chases = 0;
+};
+
+// A follow-through failure recorded in the event log: a promise broken, a silence raised, a chase
+// received; with the ticket as it is now.
+struct FollowThroughEvent {
+  enum class Kind { kBrokenPromise, kSilence, kChase };
+  Kind kind = Kind::kChase;
+  Timestamp at;
+  TicketId ticket_id = 0;
+  int64_t number = 0;
+  std::string subject;
+  std::optional<AgentId> owner_id;
+  std::optional<TeamId> team_id;
+  std::string note;  // The promise's text for a broken promise; empty otherwise.
+};
+
+// A lead's daily digest, queued for email. Unique per (agent_id, day): the row is the claim.
+struct DigestMail {
+  int64_t id = 0;
+  AgentId agent_id = 0;
+  std::string day;  // The local date it reports on, "2026-11-22".
+  std::string to_address;
+  std::string subject;
+  std::string body;  // Plain text.
+  int attempts = 0;
+  std::string header_message_id;
 };
 
 struct SearchHit {
@@ -299,6 +371,9 @@ class Store {
       const std::vector<std::pair<TicketId, Mutation>>& changes) = 0;
   virtual Result<domain::TicketState> GetTicket(TicketId id) = 0;
   virtual Result<TicketPage> ListTickets(const TicketQuery& q) = 0;
+  // The queue sizes for `agent` (see QueueCounts); every team in `teams` gets a count (0 if
+  // empty).
+  virtual Result<QueueCounts> CountQueues(AgentId agent, const std::vector<TeamId>& teams) = 0;
   // Messages oldest first, with attachments. Internal notes only when `include_notes`.
   virtual Result<std::vector<domain::Message>> ListMessages(TicketId id, bool include_notes) = 0;
   virtual Result<std::vector<domain::Event>> ListEvents(TicketId id) = 0;
@@ -395,6 +470,26 @@ class Store {
   // Moves the agent's "seen up to" mark to `up_to`; never backwards (a smaller value is kept
   // as no change). Returns the mark as stored.
   virtual Result<domain::EventId> MarkNotificationsSeen(AgentId agent, domain::EventId up_to) = 0;
+  // Customer messages written at or after `since` and the chases among them, grouped by the
+  // tickets' owner and team.
+  virtual Result<std::vector<ChaseCount>> CountChases(Timestamp since) = 0;
+  // Promises broken, silences raised and chases received in [from, to), oldest first, at most
+  // `limit`.
+  virtual Result<std::vector<FollowThroughEvent>> FollowThroughEvents(Timestamp from, Timestamp to,
+                                                                      int limit) = 0;
+
+  // Leads' daily digests. QueueDigest inserts `d` unless a digest for (d.agent_id, d.day) exists:
+  // true when this call queued it, false when it was there already (another node, an earlier
+  // pass). Safe from several nodes at once: one of them queues it.
+  virtual Result<bool> QueueDigest(const DigestMail& d, Timestamp now) = 0;
+  // True if a digest for (agent, day) was queued (in any state).
+  virtual Result<bool> HasDigest(AgentId agent, std::string_view day) = 0;
+  // As ClaimOutbox and FinishOutbox, for digests.
+  virtual Result<std::vector<DigestMail>> ClaimDigests(
+      Timestamp now, Timestamp lease_until, int limit,
+      const std::function<std::string(const DigestMail&)>& make_message_id) = 0;
+  virtual Status FinishDigest(int64_t id, bool sent, std::string_view error,
+                              std::optional<Timestamp> retry_at, Timestamp now) = 0;
 
   // Attachments: metadata, then the bytes by content hash.
   virtual Result<domain::Attachment> GetAttachment(domain::AttachmentId id) = 0;

@@ -138,7 +138,22 @@ class OpenApiTest(unittest.TestCase):
         r = self.api.get("/api/v1/tickets?limit=1")
         self.assertEqual(r.status, 200, r)
         self.assert_shape("TicketPage", r.json())
-        self.assert_shape("TicketSummary", r.json()["items"][0])
+        self.assert_shape("TicketListItem", r.json()["items"][0])
+        r = self.api.get("/api/v1/tickets?limit=1&sort=priority")
+        self.assert_shape("TicketPage", r.json())
+
+        r = self.api.get("/api/v1/queues/counts")
+        self.assertEqual(r.status, 200, r)
+        self.assert_shape("QueueCounts", r.json())
+
+        r = self.api.get("/api/v1/stats/follow-through?days=7")
+        self.assertEqual(r.status, 200, r)
+        self.assert_shape("FollowThroughStats", r.json())
+        self.assert_shape("ChaseCounts", r.json()["chases"])
+
+        r = self.api.get("/api/v1/digest")
+        self.assertEqual(r.status, 200, r)
+        self.assert_shape("Digest", r.json())
 
         r = self.api.get("/api/v1/customers/%d" % ticket["customer_id"])
         self.assertEqual(r.status, 200, r)

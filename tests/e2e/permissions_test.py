@@ -391,6 +391,10 @@ class PermissionMatrixTest(unittest.TestCase):
                 expect(200, 200, 200, 200, 403, 403, 403, 403)),
             Row("GET", V1 + "/stats/follow-through", fixed(),
                 expect(200, 200, 200, 200, 403, 403, 403, 403)),
+            # The queue counts: agents. The day's digest: leads and admins.
+            Row("GET", V1 + "/queues/counts", fixed(), agents_only(200)),
+            Row("GET", V1 + "/digest", fixed(query="date=2030-01-07"),
+                expect(200, 200, 403, 403, 403, 403, 403, 403)),
             Row("POST", V1 + "/promises/{id}/kept", promise_change(False), owner_or_lead),
             Row("POST", V1 + "/promises/{id}/renegotiate", promise_change(True), owner_or_lead),
             # Live updates: every principal signed in may open the stream (it carries only what

@@ -1298,9 +1298,9 @@ std::vector<domain::TicketId> WalkPages(Store& store, TicketQuery q, int limit,
     EXPECT_LE(static_cast<int>(p.items.size()), limit);
     for (const Ticket& t : p.items) seen.push_back(t.id);
     if (between) between();
-    if (!p.next_before_id.has_value()) return seen;
+    if (!p.next.has_value()) return seen;
     EXPECT_FALSE(p.items.empty()) << "a page with a cursor must not be empty";
-    q.before_id = p.next_before_id;
+    q.after = p.next;
   }
   ADD_FAILURE() << "pagination did not end";
   return seen;
@@ -1317,11 +1317,11 @@ TEST_P(StoreContract, KeysetPaginationVisitsEveryTicketOnce) {
 
   const TicketPage first = Must(store().ListTickets(Query().WithLimit(3)));
   EXPECT_EQ(first.items.size(), 3u);
-  EXPECT_TRUE(first.next_before_id.has_value());
+  EXPECT_TRUE(first.next.has_value());
   // Exactly one page's worth: no cursor to an empty page.
   const TicketPage whole = Must(store().ListTickets(Query().WithLimit(10)));
   EXPECT_EQ(whole.items.size(), 10u);
-  EXPECT_EQ(whole.next_before_id, std::nullopt);
+  EXPECT_EQ(whole.next, std::nullopt);
 }
 
 TEST_P(StoreContract, KeysetPaginationIsStableUnderInserts) {

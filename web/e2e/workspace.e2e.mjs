@@ -476,6 +476,20 @@ async function main() {
       await page.locator(".ticket-facts .owner", { hasText: "Ben Okafor" }).waitFor();
     });
 
+    await check("the sort rides in the address; the follow-through panel shows rates with their counts", async () => {
+      await page.goto(`${base}/queues/all?sort=priority`);
+      await page.locator("[data-row]").first().waitFor();
+      assert.equal(await page.locator("#filter-sort").inputValue(), "priority");
+      await page.locator("[data-row] .customer").first().waitFor();
+      await page.getByRole("link", { name: "Follow-through" }).click();
+      await page.locator("#follow-title").waitFor();
+      await page.locator(".figure", { hasText: "Promises kept on time" }).waitFor();
+      await page.locator(".figure-detail").first().waitFor();
+      await page.getByRole("link", { name: "90 days" }).click();
+      await page.waitForURL(/days=90/);
+      await page.screenshot({ path: join(artifacts, "09-follow-through.png") });
+    });
+
     await check("phone width: one column, the ticket with a way back", async () => {
       const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
       const p = await phone.newPage();

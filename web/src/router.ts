@@ -4,12 +4,14 @@
 //   (a queue's filters and sort ride in the query: /queues/all?status=open&tag=billing&sort=age)
 //   /tickets/123
 //   /search?q=invoice
+//   /follow-through?days=30   (the follow-through panel)
 import { useEffect, useState } from "preact/hooks";
 
 export type Route =
   | { name: "queue"; queue: string; filters: string }
   | { name: "ticket"; id: number }
   | { name: "search"; q: string }
+  | { name: "follow"; search: string }
   | { name: "notfound"; path: string };
 
 export const DEFAULT_PATH = "/queues/mine";
@@ -21,6 +23,7 @@ export function parseRoute(pathname: string, search: string): Route {
   if (m) return { name: "queue", queue: m[1], filters: search.replace(/^\?/, "") };
   m = /^\/tickets\/([1-9][0-9]{0,17})$/.exec(path);
   if (m) return { name: "ticket", id: Number(m[1]) };
+  if (path === "/follow-through") return { name: "follow", search: search.replace(/^\?/, "") };
   if (path === "/search") {
     return { name: "search", q: new URLSearchParams(search).get("q") ?? "" };
   }

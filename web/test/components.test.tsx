@@ -10,6 +10,7 @@ import { currentNotice } from "../src/lib/announce";
 import { Directory } from "../src/lib/directory";
 import { parseFilters } from "../src/lib/listview";
 import { FIXED_QUEUES } from "../src/queues";
+import { FollowThrough } from "../src/screens/FollowThrough";
 import { Login } from "../src/screens/Login";
 import type { Agent } from "../src/api/types";
 import { ANA, BEN, MARIA, makeApi, message, problem, ticket } from "./fake";
@@ -257,5 +258,72 @@ describe("TicketList", () => {
     await screen.findByText("Password reset");
     expect(screen.getByText("Ben Okafor")).toBeTruthy();
     expect(screen.getByText("3 tickets")).toBeTruthy();
+  });
+});
+
+describe("TicketList sorting and the alarm", () => {
+  it("asks the server for the sort, shows the customer the list carries, and counts the alarm", async () => {
+    const row = { ...ticket({ id: 12, number: 12, subject: "Porto depot", customer_id: 77 }), customer: { id: 77, name: "Rui Costa", email: "rui@example.pt" } };
+    const { wrap, calls } = await workspace({
+      "GET /tickets": { json: { items: [row], next_cursor: null } },
+      "GET /queues/counts": { json: { mine: 0, unowned: 130, offered: 0, waiting: 0, sla_at_risk: 0, teams: [] } },
+    });
+    render(wrap(<TicketList queue={FIXED_QUEUES[1]} filters={parseFilters("sort=priority")} openId={null} />));
+    await screen.findByText("Rui Costa");
+    expect(calls.find((c) => c.path === "/tickets")!.query.get("sort")).toBe("priority");
+    expect(screen.getByText("Rui Costa").closest("[title]")?.getAttribute("title")).toBe("rui@example.pt");
+    // The alarm counts every ticket nobody owns, not only the page loaded.
+    await screen.findByText("130 without an owner");
+  });
+});
+
+describe("FollowThrough", () => {
+  const stats = {
+    since: "2025-03-01T00:00:00.000Z",
+    days: 30,
+    scope: "everyone",
+    promises: { kept: 26, missed: 4, open: 3, kept_rate: 26 / 30 },
+    chases: { customer_messages: 140, chases: 3, chase_rate: 3 / 140 },
+    agents: [{ agent_id: BEN.id, name: "Ben Okafor", kept: 2, missed: 1, open: 0, kept_rate: 2 / 3, chases: { customer_messages: 5, chases: 1, chase_rate: 0.2 } }],
+    teams: [{ team_id: 1, name: "Support", kept: 26, missed: 4, open: 3, kept_rate: 26 / 30, chases: { customer_messages: 140, chases: 3, chase_rate: 3 / 140 } }],
+  };
+
+  it("shows each rate with its counts, and says so when a sample is too small", async () => {
+    const lead = { ...ANA, role: "lead" as const };
+    const { wrap, calls } = await workspace(
+      {
+        "GET /stats/follow-through": { json: stats },
+        "GET /promises": { json: { items: [{ id: 5, ticket_id: 9, owner_id: BEN.id, text: "send the label", due_at: "2025-03-10T09:00:00.000Z", state: "broken", missed: true }], next_cursor: null } },
+        "GET /tickets": { json: { items: [{ ...ticket({ id: 9, number: 9, subject: "Where is my label" }), customer: { id: 1, name: "Maria Silva", email: "m@example.com" } }], next_cursor: null } },
+        "GET /digest": { json: { date: "2025-03-13", time_zone: "UTC", from: "", to: "", teams: [], broken_promises: [], silent: [], chases: [], nothing_broke: true, truncated: false } },
+      },
+      lead,
+    );
+    render(wrap(<FollowThrough search="days=30" />));
+    await screen.findByText("Per team");
+    expect(screen.getAllByText("87%").length).toBe(2); // Overall, and Support's row.
+    expect(screen.getAllByText("26 of 30 promises kept on time").length).toBeGreaterThan(0);
+    expect(screen.getAllByText("2.1 per 100").length).toBeGreaterThan(0);
+    // Ben has 3 settled promises and 5 customer messages: too few for a rate.
+    expect(screen.getByText("n = 3 settled promises (a rate needs 10)")).toBeTruthy();
+    expect(screen.getByText("n = 5 customer messages (a rate needs 10)")).toBeTruthy();
+    expect(screen.getByText("“send the label”")).toBeTruthy();
+    expect(screen.getByText("#9 Where is my label")).toBeTruthy();
+    expect(screen.getByText("Nothing broke yesterday.")).toBeTruthy();
+    expect(calls.find((c) => c.path === "/tickets")!.query.get("silent")).toBe("true");
+    expect(calls.find((c) => c.path === "/stats/follow-through")!.query.get("days")).toBe("30");
+  });
+
+  it("shows an agent their own figures, without the digest", async () => {
+    const { wrap, calls } = await workspace({
+      "GET /stats/follow-through": { json: { ...stats, scope: "self", teams: [] } },
+      "GET /promises": { json: { items: [], next_cursor: null } },
+      "GET /tickets": { json: { items: [], next_cursor: null } },
+    }, BEN);
+    render(wrap(<FollowThrough search="days=7" />));
+    await screen.findByText("Yours");
+    expect(calls.some((c) => c.path === "/digest")).toBe(false);
+    expect(calls.find((c) => c.path === "/promises")!.query.get("owner")).toBe("me");
+    expect(calls.find((c) => c.path === "/stats/follow-through")!.query.get("days")).toBe("7");
   });
 });

@@ -4,7 +4,9 @@ import { loadDraft, saveDraft, clearDraft } from "../src/lib/drafts";
 import { EMAIL_SANDBOX, emailDocument, remoteImageCount, withRemoteImages } from "../src/lib/email";
 import { age, localTime, parseTags } from "../src/lib/format";
 import { isTyping, shortcutFor } from "../src/lib/keys";
-import { applyChange, effectiveQuery, filtersToSearch, matchesQuery, parseFilters, sortTickets } from "../src/lib/listview";
+import { countsByQueue } from "../src/components/QueueNav";
+import { chaseRate, keptRate, parsePeriod, percent } from "../src/lib/rates";
+import { applyChange, effectiveQuery, filtersToSearch, matchesQuery, parseFilters } from "../src/lib/listview";
 import { parseMarked, unescapeHtml } from "../src/lib/marks";
 import { actionsFor } from "../src/lib/permissions";
 import { buildTimeline, describeEvent } from "../src/lib/timeline";
@@ -129,19 +131,26 @@ describe("list filters", () => {
     expect(f).toEqual({ status: "any", tag: "Billing", q: "", sort: "priority" });
     expect(filtersToSearch(f)).toBe("?status=any&tag=Billing&sort=priority");
     expect(parseFilters("status=nonsense&sort=sideways")).toEqual({ status: "", tag: "", q: "", sort: "newest" });
-    expect(effectiveQuery({ owner: "me", status: "open" }, f)).toEqual({ owner: "me", tag: "billing" });
+    expect(effectiveQuery({ owner: "me", status: "open" }, f)).toEqual({ owner: "me", tag: "billing", sort: "priority" });
     expect(effectiveQuery({ owner: "me", status: "open" }, parseFilters("status=pending"))).toEqual({ owner: "me", status: "pending" });
   });
 
-  it("sorts the loaded tickets", () => {
-    const a = t({ id: 3, priority: "low", created_at: "2025-03-03T00:00:00Z", updated_at: "2025-03-09T00:00:00Z" });
-    const b = t({ id: 2, priority: "urgent", created_at: "2025-03-02T00:00:00Z", updated_at: "2025-03-04T00:00:00Z" });
-    const c = t({ id: 1, priority: "high", created_at: "2025-03-01T00:00:00Z", updated_at: "2025-03-05T00:00:00Z" });
-    const ids = (xs: TicketSummary[]) => xs.map((x) => x.id);
-    expect(ids(sortTickets([a, b, c], "newest"))).toEqual([3, 2, 1]);
-    expect(ids(sortTickets([a, b, c], "oldest"))).toEqual([1, 2, 3]);
-    expect(ids(sortTickets([a, b, c], "activity"))).toEqual([3, 1, 2]);
-    expect(ids(sortTickets([a, b, c], "priority"))).toEqual([2, 1, 3]);
+  it("asks the server for the sort in the URL", () => {
+    const f = parseFilters("sort=last_activity");
+    expect(f.sort).toBe("last_activity");
+    expect(effectiveQuery({ owner: "me", status: "open" }, f)).toEqual({ owner: "me", status: "open", sort: "last_activity" });
+    expect(effectiveQuery({ owner: "me" }, parseFilters(""))).toEqual({ owner: "me" }); // newest: the default
+    expect(parseFilters("sort=activity").sort).toBe("last_activity"); // Old links still work.
+    expect(filtersToSearch(parseFilters("sort=oldest"))).toBe("?sort=oldest");
+  });
+
+  it("adds a ticket that now belongs only where its place is known", () => {
+    const mine = { owner: "me" as const, status: "open" as const };
+    const loaded = [t({ id: 12, owner: ANA.id, status: "open" }), t({ id: 4, owner: ANA.id, status: "open" })];
+    const taken = t({ id: 9, owner: ANA.id, status: "open" });
+    expect(applyChange(loaded, taken, { ...mine, sort: "priority" }, ANA.id).map((x) => x.id)).toEqual([12, 4]);
+    const gone = t({ id: 12, owner: ANA.id, status: "pending" });
+    expect(applyChange(loaded, gone, { ...mine, sort: "priority" }, ANA.id).map((x) => x.id)).toEqual([4]);
   });
 
   it("moves a changed ticket in or out of a loaded list", () => {
@@ -208,5 +217,53 @@ describe("timeline", () => {
       names,
     );
     expect(entries.map((e) => (e.kind === "message" ? `m${e.message.id}` : e.event.type))).toEqual(["m1", "m2", "owner_taken"]);
+  });
+});
+
+describe("follow-through rates", () => {
+  it("show the percentage with the counts behind it", () => {
+    expect(keptRate(26, 4)).toEqual({ text: "87%", detail: "26 of 30 promises kept on time", enough: true, n: 30 });
+    expect(keptRate(10, 0).text).toBe("100%");
+    expect(keptRate(0, 12).text).toBe("0%");
+  });
+
+  it("never round to a claim the counts do not make", () => {
+    expect(percent(299, 300)).toBe("99%"); // Not 100%: one was missed.
+    expect(percent(1, 300)).toBe("<1%"); // Not 0%: one was kept.
+    expect(percent(0, 0)).toBe("–");
+  });
+
+  it("say 'not enough data' with n for a small sample, and 'no data' for none", () => {
+    expect(keptRate(2, 1)).toEqual({ text: "Not enough data", detail: "n = 3 settled promises (a rate needs 10)", enough: false, n: 3 });
+    expect(keptRate(1, 0).detail).toBe("n = 1 settled promise (a rate needs 10)");
+    expect(keptRate(0, 0)).toEqual({ text: "No data yet", detail: "n = 0 settled promises", enough: false, n: 0 });
+    expect(chaseRate(1, 9).text).toBe("Not enough data");
+    expect(keptRate(2, 1, 3).enough).toBe(true); // The minimum is a parameter.
+  });
+
+  it("count chases per 100 customer messages", () => {
+    expect(chaseRate(3, 140)).toEqual({ text: "2.1 per 100", detail: "3 chases in 140 customer messages", enough: true, n: 140 });
+    expect(chaseRate(0, 50).text).toBe("0 per 100");
+    expect(chaseRate(1, 5000).text).toBe("<0.1 per 100");
+    expect(chaseRate(1, 20).detail).toBe("1 chase in 20 customer messages");
+  });
+
+  it("read the period from the URL, 30 days unless 7, 30 or 90", () => {
+    expect(parsePeriod("days=7")).toBe(7);
+    expect(parsePeriod("days=90")).toBe(90);
+    expect(parsePeriod("days=12")).toBe(30);
+    expect(parsePeriod("")).toBe(30);
+  });
+
+  it("map the queue counts onto the queues", () => {
+    expect(countsByQueue({ mine: 3, unowned: 0, offered: 1, waiting: 2, sla_at_risk: 5, teams: [{ team_id: 4, name: "Billing", count: 9 }] })).toEqual({
+      mine: "3",
+      unowned: "0",
+      offered: "1",
+      waiting: "2",
+      sla: "5",
+      "team-4": "9",
+    });
+    expect(parseRoute("/follow-through", "?days=7")).toEqual({ name: "follow", search: "days=7" });
   });
 });

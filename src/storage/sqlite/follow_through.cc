@@ -141,6 +141,50 @@ Result<std::map<domain::AgentId, PromiseCounts>> SqliteStore::CountPromises(Time
   return out;
 }
 
+Result<std::vector<ChaseCount>> SqliteStore::CountChases(Timestamp since) {
+  auto conn = Read();
+  // `m.kind = 'customer'` and the range on created_at read messages_customer_by_time.
+  Statement st = conn->Prepare(
+      "SELECT t.owner_id, t.team_id, count(*), sum(m.chase) FROM messages m"
+      " JOIN tickets t ON t.id = m.ticket_id"
+      " WHERE m.kind = 'customer' AND m.created_at >= ? GROUP BY t.owner_id, t.team_id");
+  st.Bind(1, since.millis);
+  std::vector<ChaseCount> out;
+  while (st.Step()) out.push_back(ChaseCount{st.OptInt(0), st.OptInt(1), st.Int(2), st.Int(3)});
+  SF_RETURN_IF_ERROR(st.status());
+  return out;
+}
+
+Result<std::vector<FollowThroughEvent>> SqliteStore::FollowThroughEvents(Timestamp from,
+                                                                         Timestamp to, int limit) {
+  auto conn = Read();
+  // The type list is the one of the ticket_events_follow_through partial index, word for word.
+  Statement st = conn->Prepare(
+      "SELECT e.type, e.at, e.ticket_id, t.number, t.subject, t.owner_id, t.team_id, e.note"
+      " FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id"
+      " WHERE e.type IN ('promise_broken', 'silence_raised', 'chase_received')"
+      " AND e.at >= ? AND e.at < ? ORDER BY e.at, e.id LIMIT ?");
+  st.Bind(1, from.millis).Bind(2, to.millis).Bind(3, int64_t{limit});
+  std::vector<FollowThroughEvent> out;
+  while (st.Step()) {
+    FollowThroughEvent e;
+    const std::string type = st.Text(0);
+    e.kind = type == "promise_broken"   ? FollowThroughEvent::Kind::kBrokenPromise
+             : type == "silence_raised" ? FollowThroughEvent::Kind::kSilence
+                                        : FollowThroughEvent::Kind::kChase;
+    e.at = Timestamp{st.Int(1)};
+    e.ticket_id = st.Int(2);
+    e.number = st.Int(3);
+    e.subject = st.Text(4);
+    e.owner_id = st.OptInt(5);
+    e.team_id = st.OptInt(6);
+    if (e.kind == FollowThroughEvent::Kind::kBrokenPromise) e.note = st.Text(7);
+    out.push_back(std::move(e));
+  }
+  SF_RETURN_IF_ERROR(st.status());
+  return out;
+}
+
 Result<std::vector<TicketId>> SqliteStore::SilentTickets(domain::Priority priority,
                                                          Timestamp waiting_before, int limit) {
   auto conn = Read();

@@ -1,4 +1,5 @@
-// The outbox half of SqliteStore: queued email for agent replies and automatic mail.
+// The outbox half of SqliteStore: queued email for agent replies and automatic mail, and the
+// leads' daily digests (their own queue: a digest belongs to no ticket).
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/write_helpers.h"
 
@@ -55,6 +56,89 @@ Status SqliteStore::FinishOutbox(int64_t id, bool sent, std::string_view error,
     return c
         .Prepare(
             "UPDATE outbox SET state = ?, attempts = attempts + 1, next_attempt_at = ?,"
+            " last_error = ? WHERE id = ?")
+        .Bind(1, std::string_view(retry_at ? "queued" : "failed"))
+        .Bind(2, retry_at ? retry_at->millis : now.millis)
+        .Bind(3, error)
+        .Bind(4, id)
+        .Run();
+  });
+}
+
+Result<bool> SqliteStore::QueueDigest(const DigestMail& d, Timestamp now) {
+  return WriteResult<bool>(*writer_, [&](Connection& c) -> Result<bool> {
+    SF_RETURN_IF_ERROR(
+        c.Prepare("INSERT INTO digests(agent_id, day, to_address, subject, body, state,"
+                  " next_attempt_at, created_at) VALUES(?, ?, ?, ?, ?, 'queued', ?, ?)"
+                  " ON CONFLICT(agent_id, day) DO NOTHING")
+            .Bind(1, d.agent_id)
+            .Bind(2, d.day)
+            .Bind(3, d.to_address)
+            .Bind(4, d.subject)
+            .Bind(5, d.body)
+            .Bind(6, now.millis)
+            .Bind(7, now.millis)
+            .Run());
+    return c.Changes() == 1;
+  });
+}
+
+Result<bool> SqliteStore::HasDigest(AgentId agent, std::string_view day) {
+  auto conn = Read();
+  Statement st = conn->Prepare("SELECT 1 FROM digests WHERE agent_id = ? AND day = ?");
+  st.Bind(1, agent).Bind(2, day);
+  const bool found = st.Step();
+  SF_RETURN_IF_ERROR(st.status());
+  return found;
+}
+
+Result<std::vector<DigestMail>> SqliteStore::ClaimDigests(
+    Timestamp now, Timestamp lease_until, int limit,
+    const std::function<std::string(const DigestMail&)>& make_message_id) {
+  return WriteResult<std::vector<DigestMail>>(
+      *writer_, [&](Connection& c) -> Result<std::vector<DigestMail>> {
+        std::vector<DigestMail> items;
+        {
+          // As in ClaimOutbox: a 'sending' row whose lease ran out belongs to a dead sender.
+          Statement st = c.Prepare(
+              "SELECT id, agent_id, day, to_address, subject, body, attempts, header_message_id"
+              " FROM digests WHERE state IN ('queued', 'sending') AND next_attempt_at <= ?"
+              " ORDER BY next_attempt_at LIMIT ?");
+          st.Bind(1, now.millis).Bind(2, int64_t{limit});
+          while (st.Step()) {
+            items.push_back(DigestMail{st.Int(0), st.Int(1), st.Text(2), st.Text(3), st.Text(4),
+                                       st.Text(5), static_cast<int>(st.Int(6)), st.Text(7)});
+          }
+          SF_RETURN_IF_ERROR(st.status());
+        }
+        for (DigestMail& item : items) {
+          if (item.header_message_id.empty()) item.header_message_id = make_message_id(item);
+          SF_RETURN_IF_ERROR(c.Prepare("UPDATE digests SET state = 'sending', next_attempt_at = ?,"
+                                       " header_message_id = ? WHERE id = ?")
+                                 .Bind(1, lease_until.millis)
+                                 .Bind(2, item.header_message_id)
+                                 .Bind(3, item.id)
+                                 .Run());
+        }
+        return items;
+      });
+}
+
+Status SqliteStore::FinishDigest(int64_t id, bool sent, std::string_view error,
+                                 std::optional<Timestamp> retry_at, Timestamp now) {
+  return writer_->Run([&](Connection& c) -> Status {
+    if (sent) {
+      return c
+          .Prepare(
+              "UPDATE digests SET state = 'sent', attempts = attempts + 1, sent_at = ?,"
+              " last_error = '' WHERE id = ?")
+          .Bind(1, now.millis)
+          .Bind(2, id)
+          .Run();
+    }
+    return c
+        .Prepare(
+            "UPDATE digests SET state = ?, attempts = attempts + 1, next_attempt_at = ?,"
             " last_error = ? WHERE id = ?")
         .Bind(1, std::string_view(retry_at ? "queued" : "failed"))
         .Bind(2, retry_at ? retry_at->millis : now.millis)

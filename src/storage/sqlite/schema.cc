@@ -321,6 +321,42 @@ UPDATE tickets SET sla_next_at = 0 WHERE status IN ('new', 'open', 'pending');
 CREATE INDEX tickets_sla_due ON tickets(sla_next_at) WHERE sla_next_at IS NOT NULL;
 CREATE INDEX tickets_sla_alarm ON tickets(sla_alarm, id) WHERE sla_alarm > 0;
 )sql",
+      // 16: queues and the leads' follow-through. Ticket lists sort by last activity and by
+      // priority (urgent first, oldest first) through their own indexes (priority also within a
+      // status); team queue counts read (team_id, status) only; the silent-tickets list reads a
+      // small partial index. The chase rate counts customer messages by time from a covering
+      // index (no message body is read), and the daily digest reads the day's broken
+      // promises, silences and chases from the event log, each through a partial index. Each
+      // lead's digest is queued once per day: the unique (agent_id, day) row is the claim.
+      R"sql(
+CREATE INDEX tickets_by_activity ON tickets(updated_at, id);
+CREATE INDEX tickets_by_priority ON tickets(
+  (CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END), id);
+CREATE INDEX tickets_by_status_priority ON tickets(status,
+  (CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END), id);
+CREATE INDEX tickets_by_team_status ON tickets(team_id, status);
+CREATE INDEX tickets_silent ON tickets(id) WHERE silence_raised_at IS NOT NULL;
+CREATE INDEX messages_customer_by_time ON messages(created_at, ticket_id, chase, kind)
+  WHERE kind = 'customer';
+CREATE INDEX ticket_events_follow_through ON ticket_events(at)
+  WHERE type IN ('promise_broken', 'silence_raised', 'chase_received');
+CREATE TABLE digests(
+  id INTEGER PRIMARY KEY,
+  agent_id INTEGER NOT NULL REFERENCES agents(id),
+  day TEXT NOT NULL,
+  to_address TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  header_message_id TEXT NOT NULL DEFAULT '',
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  sent_at INTEGER,
+  UNIQUE(agent_id, day));
+CREATE INDEX digests_due ON digests(state, next_attempt_at);
+)sql",
   };
   return kMigrations;
 }

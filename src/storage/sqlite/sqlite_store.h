@@ -67,6 +67,7 @@ class SqliteStore final : public Store {
       const std::vector<std::pair<TicketId, Mutation>>& changes) override;
   Result<domain::TicketState> GetTicket(TicketId id) override;
   Result<TicketPage> ListTickets(const TicketQuery& q) override;
+  Result<QueueCounts> CountQueues(AgentId agent, const std::vector<TeamId>& teams) override;
   Result<std::vector<domain::Message>> ListMessages(TicketId id, bool include_notes) override;
   Result<std::vector<domain::Event>> ListEvents(TicketId id) override;
   Result<domain::Handoff> GetHandoff(domain::HandoffId id) override;
@@ -89,6 +90,16 @@ class SqliteStore final : public Store {
   Result<std::vector<DuePromise>> DuePromises(Timestamp due_before, bool unreminded_only,
                                               int limit) override;
   Result<std::map<domain::AgentId, PromiseCounts>> CountPromises(Timestamp since) override;
+  Result<std::vector<ChaseCount>> CountChases(Timestamp since) override;
+  Result<std::vector<FollowThroughEvent>> FollowThroughEvents(Timestamp from, Timestamp to,
+                                                              int limit) override;
+  Result<bool> QueueDigest(const DigestMail& d, Timestamp now) override;
+  Result<bool> HasDigest(AgentId agent, std::string_view day) override;
+  Result<std::vector<DigestMail>> ClaimDigests(
+      Timestamp now, Timestamp lease_until, int limit,
+      const std::function<std::string(const DigestMail&)>& make_message_id) override;
+  Status FinishDigest(int64_t id, bool sent, std::string_view error,
+                      std::optional<Timestamp> retry_at, Timestamp now) override;
   Result<FollowUpsDue> DueFollowUps(Timestamp ask_before, Timestamp close_before,
                                     int limit) override;
   Result<std::string> Secret(std::string_view name) override;

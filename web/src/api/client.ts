@@ -10,6 +10,8 @@
 import type {
   Agent,
   Customer,
+  Digest,
+  FollowThroughStats,
   Handoff,
   HandoffAnswer,
   LoginResult,
@@ -20,11 +22,15 @@ import type {
   Presence,
   PresenceState,
   Page,
+  PromiseQuery,
+  Promise_,
+  QueueCounts,
   ResolveRequest,
   SearchHit,
   Team,
   Ticket,
   TicketEvent,
+  TicketListItem,
   TicketPatch,
   TicketQuery,
   TicketStatus,
@@ -171,8 +177,28 @@ export class Api {
   }
 
   // Tickets ------------------------------------------------------------------------------------
-  listTickets(q: TicketQuery, signal?: AbortSignal): Promise<Page<TicketSummary>> {
-    return this.request("GET", "/tickets", { query: q as Query, signal });
+  listTickets(q: TicketQuery, signal?: AbortSignal): Promise<Page<TicketListItem>> {
+    const query: Query = { ...(q as Query), silent: q.silent === undefined ? undefined : String(q.silent) };
+    return this.request("GET", "/tickets", { query, signal });
+  }
+
+  // How many tickets each of the caller's queues holds.
+  queueCounts(signal?: AbortSignal): Promise<QueueCounts> {
+    return this.request("GET", "/queues/counts", { signal });
+  }
+
+  // Follow-through ----------------------------------------------------------------------------
+  followThroughStats(days: number, signal?: AbortSignal): Promise<FollowThroughStats> {
+    return this.request("GET", "/stats/follow-through", { query: { days }, signal });
+  }
+
+  promises(q: PromiseQuery, signal?: AbortSignal): Promise<Page<Promise_>> {
+    return this.request("GET", "/promises", { query: q as Query, signal });
+  }
+
+  // One day's digest (leads and admins); yesterday when `date` is not given.
+  digest(date?: string, signal?: AbortSignal): Promise<Digest> {
+    return this.request("GET", "/digest", { query: { date }, signal });
   }
 
   getTicket(id: number, signal?: AbortSignal): Promise<Ticket> {

@@ -82,6 +82,11 @@ export interface TicketSummary {
   sla?: TicketSla; // The SLA clocks; absent from servers before SLAs.
 }
 
+// A ticket as ticket lists return it: with its customer, read with the page.
+export interface TicketListItem extends TicketSummary {
+  customer?: { id: number; name: string; email: string };
+}
+
 export interface Ticket extends TicketSummary {
   pending_handoff: Handoff | null;
   owner_name?: string | null; // The owner's display name; null while nobody owns it.
@@ -196,8 +201,73 @@ export interface TicketQuery {
   team?: number;
   sla?: "warning" | "breached" | "at_risk";
   q?: string;
+  silent?: boolean; // Only tickets whose silence was raised and not yet answered.
+  sort?: TicketSort;
   limit?: number;
   cursor?: string;
+}
+
+// The orders the API lists tickets in (keyset pages in each).
+export type TicketSort = "newest" | "oldest" | "last_activity" | "priority";
+
+// GET /queues/counts
+export interface QueueCounts {
+  mine: number;
+  unowned: number;
+  offered: number;
+  waiting: number;
+  sla_at_risk: number;
+  teams: { team_id: number; name: string; count: number }[];
+}
+
+export interface PromiseCounts {
+  kept: number;
+  missed: number;
+  open: number;
+  kept_rate: number | null;
+}
+
+export interface ChaseCounts {
+  customer_messages: number;
+  chases: number;
+  chase_rate: number | null;
+}
+
+// GET /stats/follow-through
+export interface FollowThroughStats {
+  since: string;
+  days: number;
+  scope: "everyone" | "self";
+  promises: PromiseCounts;
+  chases: ChaseCounts;
+  agents: (PromiseCounts & { chases: ChaseCounts; agent_id: number; name: string })[];
+  teams: (PromiseCounts & { chases: ChaseCounts; team_id: number; name: string })[];
+}
+
+export interface DigestLine {
+  at: string;
+  ticket_id: number;
+  number: number;
+  subject: string;
+  owner_id: number | null;
+  owner_name: string | null;
+  team_id: number | null;
+  promise: string | null;
+  url: string;
+}
+
+// GET /digest: one day's broken promises, silences and chases (leads and admins).
+export interface Digest {
+  date: string;
+  time_zone: string;
+  from: string;
+  to: string;
+  teams: number[];
+  broken_promises: DigestLine[];
+  silent: DigestLine[];
+  chases: DigestLine[];
+  nothing_broke: boolean;
+  truncated: boolean;
 }
 
 export interface TicketPatch {
@@ -226,6 +296,14 @@ export interface Promise_ {
   due_at: string;
   state: "open" | "kept" | "broken";
   missed: boolean;
+}
+
+export interface PromiseQuery {
+  owner?: "me" | number;
+  state?: "open" | "kept" | "broken";
+  ticket?: number;
+  limit?: number;
+  cursor?: string;
 }
 
 export interface ResolveRequest {

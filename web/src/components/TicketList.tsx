@@ -2,14 +2,14 @@
 // (or presses j past the end, or the "Load more" button).
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { errorText } from "../api/client";
-import type { Ticket, TicketSummary } from "../api/types";
+import type { Ticket, TicketListItem } from "../api/types";
 import { STATUSES } from "../api/types";
 import { useWorkspace } from "../context";
 import { useDirectory } from "../lib/directory";
 import { debounce, listShouldRefresh, mergeFirstPage, useLive } from "../lib/live";
 import { STATUS_LABEL } from "../lib/format";
 import type { ListFilters } from "../lib/listview";
-import { SORTS, applyChange, effectiveQuery, filtersToSearch, sortTickets } from "../lib/listview";
+import { SORTS, applyChange, effectiveQuery, filtersToSearch } from "../lib/listview";
 import type { QueueDef } from "../queues";
 import { navigate, onLinkClick } from "../router";
 import { Age, ErrorLine, PriorityBadge, StatusBadge } from "./Bits";
@@ -26,7 +26,8 @@ interface Props {
 export function TicketList({ queue, filters, openId }: Props) {
   const { api, dir, me, live } = useWorkspace();
   useDirectory(dir);
-  const [items, setItems] = useState<TicketSummary[]>([]);
+  const [items, setItems] = useState<TicketListItem[]>([]);
+  const [unowned, setUnowned] = useState<number | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [done, setDone] = useState(false);
   const [loading, setLoading] = useState(false);
@@ -57,6 +58,16 @@ export function TicketList({ queue, filters, openId }: Props) {
         setItems((old) => (first ? page.items : dedupe(old, page.items)));
         setCursor(page.next_cursor);
         setDone(state.current.done);
+        if (first) {
+          // The queue counts refresh with the list (QueueNav listens).
+          window.dispatchEvent(new Event("sf:list-loaded"));
+          if (queue.alarm) {
+            api.queueCounts(ac.signal).then(
+              (n) => !ac.signal.aborted && setUnowned(n.unowned),
+              () => undefined,
+            );
+          }
+        }
       } catch (e) {
         if (ac.signal.aborted) return;
         setError(errorText(e));
@@ -137,7 +148,8 @@ export function TicketList({ queue, filters, openId }: Props) {
     navigate(`/queues/${queue.key}${filtersToSearch({ ...filters, ...patch })}`, { replace: true });
   };
 
-  const shown = sortTickets(items, filters.sort);
+  const shown = items;
+  const alarmCount = unowned ?? items.length;
   const statusValue = filters.status || (queue.query.status ?? "any");
 
   return (
@@ -145,8 +157,10 @@ export function TicketList({ queue, filters, openId }: Props) {
       <header class="list-head">
         <h2 id="list-title">
           {queue.label}
-          {queue.alarm && items.length > 0 ? (
-            <span class="alarm-dot" role="img" aria-label="needs an owner" />
+          {queue.alarm && alarmCount > 0 ? (
+            <span class="alarm-count" role="status">
+              {alarmCount} without an owner
+            </span>
           ) : null}
         </h2>
         <p class="list-hint">{queue.hint}</p>
@@ -201,9 +215,6 @@ export function TicketList({ queue, filters, openId }: Props) {
               <button type="submit">Apply</button>
             </form>
           </div>
-          {filters.sort !== "newest" ? (
-            <p class="quiet small">Sorted among the {items.length} tickets loaded so far.</p>
-          ) : null}
         </details>
       </header>
       <ErrorLine text={error} />
@@ -229,9 +240,11 @@ export function TicketList({ queue, filters, openId }: Props) {
   );
 }
 
-function TicketRow({ t, open, queueKey }: { t: TicketSummary; open: boolean; queueKey: string }) {
+function TicketRow({ t, open, queueKey }: { t: TicketListItem; open: boolean; queueKey: string }) {
   const { dir, me } = useWorkspace();
-  const customer = dir.customerName(t.customer_id);
+  // The list carries the customer; the directory is the fallback for a row changed in this tab.
+  const customer = t.customer?.name || dir.customerName(t.customer_id);
+  const customerEmail = t.customer?.email ?? "";
   const owner = t.owner === null ? null : t.owner === me.id ? "You" : dir.agentName(t.owner);
   return (
     <li class={open ? "row open" : "row"}>
@@ -253,9 +266,9 @@ function TicketRow({ t, open, queueKey }: { t: TicketSummary; open: boolean; que
           </span>
         </span>
         <span class="row-line2">
-          <span class="customer">
+          <span class="customer" title={customerEmail || undefined}>
             <span class="sr-only">, customer </span>
-            {customer || "…"}
+            {customer || customerEmail || "…"}
           </span>
           <span class={owner === null ? "owner nobody" : "owner"}>
             <span class="sr-only">, owner </span>
@@ -272,7 +285,7 @@ function TicketRow({ t, open, queueKey }: { t: TicketSummary; open: boolean; que
   );
 }
 
-function dedupe(old: TicketSummary[], next: TicketSummary[]): TicketSummary[] {
+function dedupe(old: TicketListItem[], next: TicketListItem[]): TicketListItem[] {
   const seen = new Set(old.map((t) => t.id));
   return [...old, ...next.filter((t) => !seen.has(t.id))];
 }

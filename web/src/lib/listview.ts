@@ -1,15 +1,16 @@
 // A queue's filters and sort, as they ride in the URL query, and what they ask of the API.
-import type { Priority, TicketQuery, TicketStatus, TicketSummary } from "../api/types";
+import type { TicketQuery, TicketSort, TicketStatus, TicketSummary } from "../api/types";
 import { STATUSES } from "../api/types";
 import { inSlaQueue } from "./sla";
 
-export type SortKey = "newest" | "oldest" | "activity" | "priority";
+// The URL's ?sort= is the API's sort, so a shared link lists the same order.
+export type SortKey = TicketSort;
 
 export const SORTS: { key: SortKey; label: string }[] = [
   { key: "newest", label: "Newest first" },
   { key: "oldest", label: "Oldest first" },
-  { key: "activity", label: "Last activity" },
-  { key: "priority", label: "Priority" },
+  { key: "last_activity", label: "Last activity" },
+  { key: "priority", label: "Priority (urgent first)" },
 ];
 
 export interface ListFilters {
@@ -22,7 +23,9 @@ export interface ListFilters {
 export function parseFilters(search: string): ListFilters {
   const p = new URLSearchParams(search);
   const status = p.get("status") ?? "";
-  const sort = p.get("sort") ?? "newest";
+  // "activity" is how links made before the server sorted spelled last_activity.
+  const raw = p.get("sort") ?? "newest";
+  const sort = raw === "activity" ? "last_activity" : raw;
   return {
     status: status === "any" || (STATUSES as readonly string[]).includes(status) ? (status as ListFilters["status"]) : "",
     tag: p.get("tag") ?? "",
@@ -48,26 +51,8 @@ export function effectiveQuery(base: TicketQuery, f: ListFilters): TicketQuery {
   else if (f.status) q.status = f.status;
   if (f.tag) q.tag = f.tag.trim().toLowerCase();
   if (f.q) q.q = f.q.trim();
+  if (f.sort !== "newest") q.sort = f.sort;
   return q;
-}
-
-const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
-
-// The API lists newest first and has no other order, so other sorts order the loaded pages.
-export function sortTickets(items: TicketSummary[], sort: SortKey): TicketSummary[] {
-  const out = [...items];
-  switch (sort) {
-    case "newest":
-      return out;
-    case "oldest":
-      return out.sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id - b.id);
-    case "activity":
-      return out.sort((a, b) => b.updated_at.localeCompare(a.updated_at) || b.id - a.id);
-    case "priority":
-      return out.sort(
-        (a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || a.created_at.localeCompare(b.created_at),
-      );
-  }
 }
 
 // Whether a ticket belongs in a list with this query, for the fields a ticket carries (a text
@@ -86,18 +71,19 @@ export function matchesQuery(q: TicketQuery, t: TicketSummary, meId: number): bo
 }
 
 // The loaded list after a ticket changed: updated in place, dropped when it no longer belongs,
-// or added (in newest-first place) when it now does.
-export function applyChange(items: TicketSummary[], t: TicketSummary, q: TicketQuery, meId: number): TicketSummary[] {
+// or added (in newest-first place) when it now does. In another sort a ticket that now belongs
+// arrives with the next refresh: its place among pages not loaded yet is the server's to say.
+export function applyChange<T extends TicketSummary>(items: T[], t: TicketSummary, q: TicketQuery, meId: number): T[] {
   const i = items.findIndex((x) => x.id === t.id);
   const fits = matchesQuery(q, t, meId);
   if (i >= 0) {
     if (fits === false) return items.filter((x) => x.id !== t.id);
     const out = [...items];
-    out[i] = t;
+    out[i] = { ...items[i], ...t }; // Keeps what only lists carry (the customer).
     return out;
   }
-  if (fits !== true) return items;
+  if (fits !== true || (q.sort !== undefined && q.sort !== "newest")) return items;
   const at = items.findIndex((x) => x.id < t.id);
   if (at < 0) return items;  // Older than everything loaded: it arrives with a later page.
-  return [...items.slice(0, at), t, ...items.slice(at)];
+  return [...items.slice(0, at), t as T, ...items.slice(at)];
 }

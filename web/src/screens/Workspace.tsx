@@ -16,6 +16,7 @@ import { shortcutFor } from "../lib/keys";
 import { parseFilters } from "../lib/listview";
 import { FIXED_QUEUES, findQueue } from "../queues";
 import { navigate, onLinkClick, useRoute } from "../router";
+import { FollowThrough } from "./FollowThrough";
 
 // What the middle column shows while a ticket is open: the queue or search it was opened from.
 type Source = { kind: "queue"; key: string; filters: string } | { kind: "search"; q: string };
@@ -174,9 +175,21 @@ export function Workspace({ onSignOut }: { onSignOut: () => void }) {
       </header>
 
       <div id="queue-nav" class={navOpen ? "nav-pane open" : "nav-pane"}>
-        <QueueNav current={queueKey} refreshKey={navRefresh} onNavigate={() => setNavOpen(false)} />
+        <QueueNav
+          current={route.name === "follow" ? "follow-through" : queueKey}
+          refreshKey={navRefresh}
+          onNavigate={() => setNavOpen(false)}
+        />
       </div>
 
+      {route.name === "follow" ? (
+        <main id="main" class="follow-col" tabIndex={-1}>
+          <ErrorBoundary>
+            <FollowThrough search={route.search} />
+          </ErrorBoundary>
+        </main>
+      ) : (
+        <>
       <div id="list" class="list-col" tabIndex={-1}>
         <ErrorBoundary>
           <MiddleColumn current={current} openId={openId} />
@@ -204,6 +217,8 @@ export function Workspace({ onSignOut }: { onSignOut: () => void }) {
           </section>
         )}
       </main>
+        </>
+      )}
 
       {shortcuts ? <ShortcutsDialog onClose={() => setShortcuts(false)} /> : null}
     </div>
