@@ -185,7 +185,9 @@ TEST_F(QueuesTest, LastActivityPagingNeverRepeatsATicketThatMovesUpWhileReading)
   std::set<TicketId> unique(seen.begin(), seen.end());
   EXPECT_EQ(unique.size(), seen.size()) << "a ticket was listed twice";
   for (TicketId id : all) {
-    if (touched.count(id) == 0) EXPECT_EQ(unique.count(id), 1u) << "ticket " << id << " skipped";
+    if (touched.count(id) == 0) {
+      EXPECT_EQ(unique.count(id), 1u) << "ticket " << id << " skipped";
+    }
   }
 }
 
