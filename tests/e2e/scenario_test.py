@@ -2,10 +2,11 @@
 test clock (no waiting for real hours):
 
   a returning customer writes in → nobody takes it → after 15 minutes it is offered to the agent
-  who helped them last (continuity) → he accepts → he promises the corrected invoice within two
-  hours → he is reminded, then the promise is missed: marked broken, with a note to write now →
-  he tells the customer honestly and renegotiates → he solves it → three days later the customer
-  is asked whether it stayed solved → "no" reopens it to the same owner, urgent, top of his queue.
+  who helped them last (continuity), and he is notified → he accepts → he promises the corrected
+  invoice within two hours → he is reminded, then the promise is missed: marked broken, with a
+  note to write now, and both he and his team's lead are notified → he tells the customer
+  honestly and renegotiates → he solves it → three days later the customer is asked whether it
+  stayed solved → "no" reopens it to the same owner, urgent, top of his queue, and he is told.
 
 Every email the customer gets is read from a real SMTP server (aiosmtpd), and the follow-up
 answer goes through the link in that email.
@@ -90,10 +91,23 @@ class ScenarioTest(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         return r.json()
 
+    def notified(self, client, tid, kind):
+        items = client.get(V1 + "/notifications").json()["items"]
+        return [n for n in items if n["ticket_id"] == tid and n["type"] == kind]
+
     def test_every_rule_in_one_ticket(self):
+        # The Billing team: Ben and Ada, agents, and Lena, their lead.
+        r = self.admin.post(V1 + "/teams", {"name": "Billing"})
+        self.assertEqual(r.status, 201, r)
+        billing = r.json()["id"]
+        r = self.admin.post(V1 + "/agents", {"name": "Lena Fischer", "email": "lena@help.example",
+                                             "role": "lead", "teams": [billing]})
+        self.assertEqual(r.status, 201, r)
+        lena = self.server.client(self.server.token(agent="lena@help.example"))
+
         # Ben, an agent signed in to the workspace (a session makes him present for offers).
-        r = self.admin.post(V1 + "/agents", {"name": "Ben Okafor", "email": BEN,
-                                             "role": "agent", "password": PASSWORD})
+        r = self.admin.post(V1 + "/agents", {"name": "Ben Okafor", "email": BEN, "role": "agent",
+                                             "password": PASSWORD, "teams": [billing]})
         self.assertEqual(r.status, 201, r)
         ben_id = r.json()["id"]
         ben = self.server.client()
@@ -102,7 +116,8 @@ class ScenarioTest(unittest.TestCase):
         # Ada is signed in too, with fewer open tickets than Ben: load balancing alone would
         # offer her the ticket, so the offer to Ben can only come from continuity.
         r = self.admin.post(V1 + "/agents", {"name": "Ada Lind", "email": "ada@help.example",
-                                             "role": "agent", "password": PASSWORD})
+                                             "role": "agent", "password": PASSWORD,
+                                             "teams": [billing]})
         self.assertEqual(r.status, 201, r)
         ada = self.server.client()
         self.assertEqual(ada.login("ada@help.example", PASSWORD).status, 200)
@@ -134,6 +149,8 @@ class ScenarioTest(unittest.TestCase):
         tid = r.json()["ticket_id"]
         t = self.ticket(self.admin, tid)
         self.assertEqual((t["status"], t["owner"]), ("new", None))
+        r = self.admin.patch(V1 + "/tickets/%d" % tid, {"version": t["version"], "team_id": billing})
+        self.assertEqual(r.status, 200, r)
         until("the acknowledgement", lambda: self.mails_to_customer("VAT"))
 
         # 2. Fifteen minutes on, it is offered to Ben: he helped this customer last.
@@ -145,6 +162,7 @@ class ScenarioTest(unittest.TestCase):
         self.assertEqual(ada.get(V1 + "/tickets?offered_to=me").json()["items"], [])
         handoff = self.ticket(ben, tid)["pending_handoff"]
         self.assertEqual(handoff["to_agent_id"], ben_id)
+        self.assertEqual(len(self.notified(ben, tid, "offered")), 1)
 
         # 3. He accepts; the ticket is his.
         r = ben.post(V1 + "/handoffs/%d/accept" % handoff["id"], {})
@@ -175,6 +193,11 @@ class ScenarioTest(unittest.TestCase):
                  if m["kind"] == "note" and "promise was missed" in m["body"]]
         self.assertEqual(len(notes), 1)
         self.assertIn("Write to the customer now", notes[0]["body"])
+        # He is alerted, and so is his lead; another agent of the team is not.
+        self.assertEqual(len(self.notified(ben, tid, "promise_broken")), 1)
+        self.assertTrue(self.notified(ben, tid, "promise_broken")[0]["urgent"])
+        self.assertEqual(len(self.notified(lena, tid, "promise_broken")), 1)
+        self.assertEqual(self.notified(ada, tid, "promise_broken"), [])
         # The customer was not told anything automatically: that is his job, in his words.
         self.assertEqual(self.mails_to_customer("missed"), [])
 
@@ -221,10 +244,12 @@ class ScenarioTest(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         t = self.ticket(ben, tid)
         self.assertEqual((t["status"], t["owner"], t["priority"]), ("open", ben_id, "urgent"))
-        mine = ben.get(V1 + "/tickets?owner=me&status=open").json()["items"]
+        mine = ben.get(V1 + "/tickets?owner=me&status=open&sort=priority").json()["items"]
         self.assertEqual(mine[0]["id"], tid)
+        self.assertEqual(len(self.notified(ben, tid, "followup_came_back")), 1)
         ben.close()
         ada.close()
+        lena.close()
 
 
 class TestClockTest(unittest.TestCase):
