@@ -45,7 +45,7 @@ enum class Action {
   // On a ticket (REQUIRES a ticket), placed here to keep the numbering of the actions above.
   kShowPresence,  // Say "I am viewing / typing on this ticket" and see who else is: agents.
   // Not tied to one ticket.
-  kViewSla,  // The business calendar and SLA policies in force: agents.
+  kViewSla,          // The business calendar and SLA policies in force: agents.
   kViewQueues,       // The workspace's queue counts: agents.
   kViewTeamFigures,  // Every agent's and team's follow-through figures, the digest: leads, admins.
 };

@@ -9,8 +9,8 @@
 #include <thread>
 
 #include "common/clock.h"
-#include "engine/sla_clocks.h"
 #include "engine/digest.h"
+#include "engine/sla_clocks.h"
 #include "storage/store.h"
 
 namespace steadfast::engine {

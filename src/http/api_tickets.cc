@@ -208,9 +208,9 @@ Result<Response> Api::CreateTicket(const Call& c) {
 
 Result<Response> Api::ListTickets(const Call& c) {
   SF_RETURN_IF_ERROR(Authorize(*c.who, Action::kListTickets));
-  SF_RETURN_IF_ERROR(c.query.OnlyAllowed({"status", "owner", "offered_to", "customer", "tag",
-                                          "team", "sla", "silent", "q", "sort", "limit",
-                                          "cursor"}));
+  SF_RETURN_IF_ERROR(
+      c.query.OnlyAllowed({"status", "owner", "offered_to", "customer", "tag", "team", "sla",
+                           "silent", "q", "sort", "limit", "cursor"}));
   storage::TicketQuery q;
   if (auto s = c.query.Get("status")) {
     q.status = ParseTicketStatus(*s);
