@@ -334,11 +334,8 @@ int MailSender::SendDueDigests() {
       (void)store_.FinishDigest(item.id, true, "", std::nullopt, done);
       continue;
     }
-    const bool give_up = permanent || item.attempts + 1 >= options_.max_attempts;
-    std::optional<Timestamp> retry;
-    if (!give_up) {
-      retry = Timestamp{done.millis + (options_.retry_base_ms << std::min(item.attempts, 16))};
-    }
+    const std::optional<Timestamp> retry = RetryAt(item.attempts, permanent, done);
+    const bool give_up = !retry.has_value();
     Log(LogLevel::kWarn, "digest not sent",
         {{"to", item.to_address},
          {"day", item.day},
@@ -350,6 +347,12 @@ int MailSender::SendDueDigests() {
 }
 
 int MailSender::SendDue() { return SendDueReplies() + SendDueDigests(); }
+
+std::optional<Timestamp> MailSender::RetryAt(int attempts, bool permanent,
+                                             Timestamp failed_at) const {
+  if (permanent || attempts + 1 >= options_.max_attempts) return std::nullopt;
+  return Timestamp{failed_at.millis + (options_.retry_base_ms << std::min(attempts, 16))};
+}
 
 int MailSender::SendDueReplies() {
   const Timestamp now = clock_.Now();
@@ -378,11 +381,8 @@ int MailSender::SendDueReplies() {
       (void)store_.FinishOutbox(item.id, true, "", std::nullopt, done);
       continue;
     }
-    const bool give_up = permanent || item.attempts + 1 >= options_.max_attempts;
-    std::optional<Timestamp> retry;
-    if (!give_up) {
-      retry = Timestamp{done.millis + (options_.retry_base_ms << std::min(item.attempts, 16))};
-    }
+    const std::optional<Timestamp> retry = RetryAt(item.attempts, permanent, done);
+    const bool give_up = !retry.has_value();
     Log(LogLevel::kWarn, "email not sent",
         {{"ticket", std::to_string(item.ticket_id)},
          {"error", s.ToString()},

@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -61,6 +62,9 @@ class MailSender {
   int SendDueDigests();
   // Sends it; `permanent` is set for a 5xx answer.
   Status Deliver(const std::string& to, const std::string& message, bool* permanent);
+  // When to try again a mail that failed at `failed_at` after `attempts` earlier tries
+  // (exponential backoff); nullopt to give up (a permanent failure, or the last attempt).
+  std::optional<Timestamp> RetryAt(int attempts, bool permanent, Timestamp failed_at) const;
 
   storage::Store& store_;
   const Clock& clock_;

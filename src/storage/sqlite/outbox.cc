@@ -5,6 +5,42 @@
 
 namespace steadfast::storage::sqlite {
 
+namespace {
+
+// The two mail queues (`outbox`, `digests`) share a row's life: claimed with a lease ('sending'
+// until the lease runs out), then sent, queued again for a retry, or failed.
+Status LeaseMailRow(Connection& c, std::string_view table, int64_t id, Timestamp lease_until,
+                    const std::string& header_message_id) {
+  std::string sql("UPDATE ");
+  sql.append(table).append(
+      " SET state = 'sending', next_attempt_at = ?, header_message_id = ? WHERE id = ?");
+  return c.Prepare(sql).Bind(1, lease_until.millis).Bind(2, header_message_id).Bind(3, id).Run();
+}
+
+// `also_when_sent`: more assignments for a sent row (", body = ..."), or empty.
+Status FinishMailRow(Connection& c, std::string_view table, int64_t id, bool sent,
+                     std::string_view error, std::optional<Timestamp> retry_at, Timestamp now,
+                     std::string_view also_when_sent = "") {
+  std::string sql("UPDATE ");
+  sql.append(table);
+  if (sent) {
+    sql.append(" SET state = 'sent', attempts = attempts + 1, sent_at = ?, last_error = ''")
+        .append(also_when_sent)
+        .append(" WHERE id = ?");
+    return c.Prepare(sql).Bind(1, now.millis).Bind(2, id).Run();
+  }
+  sql.append(
+      " SET state = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?");
+  return c.Prepare(sql)
+      .Bind(1, std::string_view(retry_at ? "queued" : "failed"))
+      .Bind(2, retry_at ? retry_at->millis : now.millis)
+      .Bind(3, error)
+      .Bind(4, id)
+      .Run();
+}
+
+}  // namespace
+
 Result<std::vector<OutboxItem>> SqliteStore::ClaimOutbox(
     Timestamp now, Timestamp lease_until, int limit,
     const std::function<std::string(const OutboxItem&)>& make_message_id) {
@@ -28,12 +64,8 @@ Result<std::vector<OutboxItem>> SqliteStore::ClaimOutbox(
         }
         for (OutboxItem& item : items) {
           if (item.header_message_id.empty()) item.header_message_id = make_message_id(item);
-          SF_RETURN_IF_ERROR(c.Prepare("UPDATE outbox SET state = 'sending', next_attempt_at = ?,"
-                                       " header_message_id = ? WHERE id = ?")
-                                 .Bind(1, lease_until.millis)
-                                 .Bind(2, item.header_message_id)
-                                 .Bind(3, item.id)
-                                 .Run());
+          SF_RETURN_IF_ERROR(
+              LeaseMailRow(c, "outbox", item.id, lease_until, item.header_message_id));
         }
         return items;
       });
@@ -42,26 +74,9 @@ Result<std::vector<OutboxItem>> SqliteStore::ClaimOutbox(
 Status SqliteStore::FinishOutbox(int64_t id, bool sent, std::string_view error,
                                  std::optional<Timestamp> retry_at, Timestamp now) {
   return writer_->Run([&](Connection& c) -> Status {
-    if (sent) {
-      // Mail about no ticket is a sign-in link: once it is out, the outbox keeps no copy.
-      return c
-          .Prepare(
-              "UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?,"
-              " last_error = '', body = CASE WHEN ticket_id IS NULL THEN '' ELSE body END"
-              " WHERE id = ?")
-          .Bind(1, now.millis)
-          .Bind(2, id)
-          .Run();
-    }
-    return c
-        .Prepare(
-            "UPDATE outbox SET state = ?, attempts = attempts + 1, next_attempt_at = ?,"
-            " last_error = ? WHERE id = ?")
-        .Bind(1, std::string_view(retry_at ? "queued" : "failed"))
-        .Bind(2, retry_at ? retry_at->millis : now.millis)
-        .Bind(3, error)
-        .Bind(4, id)
-        .Run();
+    // Mail about no ticket is a sign-in link: once it is out, the outbox keeps no copy.
+    return FinishMailRow(c, "outbox", id, sent, error, retry_at, now,
+                         ", body = CASE WHEN ticket_id IS NULL THEN '' ELSE body END");
   });
 }
 
@@ -113,12 +128,8 @@ Result<std::vector<DigestMail>> SqliteStore::ClaimDigests(
         }
         for (DigestMail& item : items) {
           if (item.header_message_id.empty()) item.header_message_id = make_message_id(item);
-          SF_RETURN_IF_ERROR(c.Prepare("UPDATE digests SET state = 'sending', next_attempt_at = ?,"
-                                       " header_message_id = ? WHERE id = ?")
-                                 .Bind(1, lease_until.millis)
-                                 .Bind(2, item.header_message_id)
-                                 .Bind(3, item.id)
-                                 .Run());
+          SF_RETURN_IF_ERROR(
+              LeaseMailRow(c, "digests", item.id, lease_until, item.header_message_id));
         }
         return items;
       });
@@ -127,24 +138,7 @@ Result<std::vector<DigestMail>> SqliteStore::ClaimDigests(
 Status SqliteStore::FinishDigest(int64_t id, bool sent, std::string_view error,
                                  std::optional<Timestamp> retry_at, Timestamp now) {
   return writer_->Run([&](Connection& c) -> Status {
-    if (sent) {
-      return c
-          .Prepare(
-              "UPDATE digests SET state = 'sent', attempts = attempts + 1, sent_at = ?,"
-              " last_error = '' WHERE id = ?")
-          .Bind(1, now.millis)
-          .Bind(2, id)
-          .Run();
-    }
-    return c
-        .Prepare(
-            "UPDATE digests SET state = ?, attempts = attempts + 1, next_attempt_at = ?,"
-            " last_error = ? WHERE id = ?")
-        .Bind(1, std::string_view(retry_at ? "queued" : "failed"))
-        .Bind(2, retry_at ? retry_at->millis : now.millis)
-        .Bind(3, error)
-        .Bind(4, id)
-        .Run();
+    return FinishMailRow(c, "digests", id, sent, error, retry_at, now);
   });
 }
 
