@@ -206,6 +206,7 @@ export async function portalSteps({ browser, base, apiBase, token, ticketId, smt
     await reply.waitFor(); // No reload: the stream said so and the page fetched it again.
     await reply.locator(".p-muted", { hasText: writer }).waitFor();
     await p.getByRole("status").filter({ hasText: `New reply from ${writer}` }).waitFor();
+    await auditPage(p, "the portal's ticket after a live reply");
     // Another customer's ticket changes meanwhile: nothing of it reaches this page.
     await call("POST", `/tickets/${otherId}/messages`, { kind: "reply", body: "Private answer." });
     assert.equal(await p.getByText("Private answer.").count(), 0);

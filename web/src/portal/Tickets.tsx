@@ -104,7 +104,7 @@ export function TicketScreen({ api, id, live }: { api: PortalApi; id: number; li
   const [messages, setMessages] = useState<Message[]>([]);
   const [missing, setMissing] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [news, setNews] = useState(""); // Read out by screen readers after a live update.
+  const [news, setNews] = useState(""); // What a live update brought; read out too.
 
   const load = async (fromLive = false) => {
     try {
@@ -195,7 +195,7 @@ export function TicketScreen({ api, id, live }: { api: PortalApi; id: number; li
           </div>
         ) : null}
       </section>
-      <p class="p-sr" role="status">
+      <p class="p-news" role="status">
         {news}
       </p>
       <section aria-label="Conversation">
