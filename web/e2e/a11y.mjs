@@ -21,6 +21,8 @@
 //     applied. Text over a background image is skipped (it cannot be computed), and so is the
 //     text of disabled controls (WCAG exempts it).
 //
+// tabStaysInDialog(page, screen) checks that Tab keeps focus inside an open modal dialog.
+//
 // tabThrough(page, stops, screen) presses Tab from the top of the page and fails unless every
 // stop (a CSS selector) gets focus, in the order given, and every element that gets focus on the
 // way shows it (an outline that is not "none", or a box-shadow).
@@ -227,6 +229,35 @@ export async function tabThrough(page, stops, screen, maxTabs = 150) {
       reachedAt[k - 1] < reachedAt[k],
       `on ${screen}, Tab reaches ${stops[k].name} before ${stops[k - 1].name}${trail}`,
     );
+  }
+}
+
+// With a modal dialog open, Tab `presses` times: focus must stay inside the dialog (the page
+// behind is out of reach until it closes) and show where it is. Past the dialog's last control
+// the browser may take focus to its own toolbar (no element of the page has it then) before
+// coming back to the first: that is the native modal dialog's way, and allowed.
+export async function tabStaysInDialog(page, screen, presses = 12) {
+  let away = 0;
+  for (let i = 0; i < presses; i++) {
+    await page.keyboard.press("Tab");
+    const f = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return null;
+      const s = getComputedStyle(el);
+      return {
+        inside: Boolean(el.closest("dialog[open]")),
+        what: `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""} "${(el.textContent ?? "").trim().slice(0, 30)}"`,
+        visible: (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== "none",
+      };
+    });
+    if (!f) {
+      away++;
+      assert.ok(away <= 1, `on ${screen}, Tab ${i + 1} did not bring focus back into the dialog`);
+      continue;
+    }
+    away = 0;
+    assert.ok(f.inside, `on ${screen}, Tab ${i + 1} left the dialog for ${f.what}`);
+    assert.ok(f.visible, `on ${screen}, ${f.what} gets focus without showing it`);
   }
 }
 

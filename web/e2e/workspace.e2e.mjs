@@ -26,7 +26,7 @@ import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { auditPage, selfTest, tabThrough } from "./a11y.mjs";
+import { auditPage, selfTest, tabStaysInDialog, tabThrough } from "./a11y.mjs";
 import { portalSteps, startSmtpSink } from "./portal-steps.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -390,6 +390,7 @@ async function main() {
       const dialog = page.getByRole("dialog", { name: /Hand off/ });
       await dialog.waitFor();
       await auditPage(page, "the handoff dialog");
+      await tabStaysInDialog(page, "the handoff dialog");
       await dialog.getByLabel("To").selectOption({ label: "Ben Okafor (ben@example.com)" });
       await dialog.getByRole("button", { name: "Offer handoff" }).click();
       await dialog.locator(".error-line", { hasText: "note" }).waitFor();
@@ -452,13 +453,18 @@ async function main() {
       await page.keyboard.press("Enter");
       await page.waitForURL((u) => u.pathname === first);
       await page.locator("[data-conversation-ready]").waitFor();
+      const focusedTag = () => page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80) ?? "");
+      const before = await focusedTag();
+      assert.match(before, /^<h1 id="ticket-title"/, "opening the ticket put focus on its title");
       await page.keyboard.press("?");
       const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
       await help.waitFor();
       await auditPage(page, "the shortcuts dialog");
+      await tabStaysInDialog(page, "the shortcuts dialog", 4);
       await page.screenshot({ path: join(artifacts, "06-shortcuts.png") });
       await page.keyboard.press("Escape");
       await help.waitFor({ state: "hidden" });
+      assert.equal(await focusedTag(), before, "closing a dialog gives focus back to where it was");
     });
 
     await check("Ben accepts the handoff", async () => {
