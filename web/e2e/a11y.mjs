@@ -158,6 +158,7 @@ function auditInPage() {
     if (!fg) continue;
     let opacity = 1;
     for (let n = el; n; n = n.parentElement) opacity *= Number(getComputedStyle(n).opacity);
+    if (opacity === 0) continue; // Not shown at all (there is nothing to read).
     fg = over([fg[0], fg[1], fg[2], fg[3] * opacity], bg);
     const size = parseFloat(s.fontSize);
     const large = size >= 24 || (size >= 18.66 && Number(s.fontWeight) >= 700);
