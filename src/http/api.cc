@@ -1,5 +1,6 @@
 #include "http/api.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <exception>
 
@@ -216,12 +217,24 @@ Result<json::value> Api::TicketJson(const domain::TicketState& s, const domain::
 
 Result<json::value> Api::WriteJson(const storage::TicketWrite& w, const domain::Principal& viewer) {
   SF_ASSIGN_OR_RETURN(json::value ticket, TicketJson(w.state, viewer));
+  SF_ASSIGN_OR_RETURN(AgentNames names, AgentNamesOf(MessageAuthors(w.messages)));
   json::array messages;
   for (const auto& m : w.messages) {
-    if (CanSeeMessage(viewer, m.kind)) messages.push_back(RenderMessage(m));
+    if (CanSeeMessage(viewer, m.kind)) messages.push_back(RenderMessage(m, names));
   }
   return json::value(
       json::object{{"ticket", std::move(ticket)}, {"messages", std::move(messages)}});
+}
+
+Result<AgentNames> Api::AgentNamesOf(const std::vector<domain::AgentId>& ids) {
+  AgentNames names;
+  if (ids.empty()) return names;
+  // Agents are few next to tickets and messages: all of them in one query beats one per id.
+  SF_ASSIGN_OR_RETURN(std::vector<domain::Agent> agents, store_.ListAgents());
+  for (const domain::Agent& a : agents) {
+    if (std::find(ids.begin(), ids.end(), a.id) != ids.end()) names.emplace(a.id, a.name);
+  }
+  return names;
 }
 
 Status Api::RequireActiveAgent(domain::AgentId id, std::string_view field) {

@@ -12,6 +12,7 @@
 #include "http/auth.h"
 #include "http/message.h"
 #include "http/rate_limiter.h"
+#include "http/render.h"
 #include "http/router.h"
 #include "mail/intake.h"
 #include "storage/store.h"
@@ -162,6 +163,9 @@ class Api {
   // {"ticket": TicketJson, "messages": [the write's messages]}.
   Result<boost::json::value> WriteJson(const storage::TicketWrite& w,
                                        const domain::Principal& viewer);
+  // The display names of the agents among `ids`: one query however many there are, none when
+  // `ids` is empty. An id that is no agent is left out.
+  Result<AgentNames> AgentNamesOf(const std::vector<domain::AgentId>& ids);
   // Checks that `id` is an active agent; InvalidArgument(field) otherwise.
   Status RequireActiveAgent(domain::AgentId id, std::string_view field);
 

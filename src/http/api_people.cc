@@ -166,8 +166,9 @@ Result<Response> Api::CustomerTickets(const Call& c) {
   }
   if (c.who->is_customer()) q.visible_to = *c.who;
   SF_ASSIGN_OR_RETURN(auto page, store_.ListTickets(q));
+  SF_ASSIGN_OR_RETURN(AgentNames owners, AgentNamesOf(PageOwners(page)));
   json::monotonic_resource mr;
-  return JsonResponse(RenderTicketPage(page, q.sort, &mr));
+  return JsonResponse(RenderTicketPage(page, owners, q.sort, &mr));
 }
 
 Result<Response> Api::CreateCompany(const Call& c) {

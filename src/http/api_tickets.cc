@@ -269,8 +269,9 @@ Result<Response> Api::ListTickets(const Call& c) {
   }
   if (c.who->is_customer()) q.visible_to = *c.who;
   SF_ASSIGN_OR_RETURN(auto page, store_.ListTickets(q));
+  SF_ASSIGN_OR_RETURN(AgentNames owners, AgentNamesOf(PageOwners(page)));
   json::monotonic_resource mr;
-  json::value out = RenderTicketPage(page, q.sort, &mr);
+  json::value out = RenderTicketPage(page, owners, q.sort, &mr);
   if (c.who->is_customer()) {
     for (json::value& t : out.as_object()["items"].as_array()) HideInternal(t.as_object(), *c.who);
   }
@@ -350,9 +351,10 @@ Result<Response> Api::ListMessages(const Call& c) {
   SF_ASSIGN_OR_RETURN(auto s, LoadAuthorized(c, c.path.id(), Action::kViewTicket));
   const bool notes = CanSeeMessage(*c.who, MessageKind::kNote);
   SF_ASSIGN_OR_RETURN(auto messages, store_.ListMessages(s.ticket.id, notes));
+  SF_ASSIGN_OR_RETURN(AgentNames authors, AgentNamesOf(MessageAuthors(messages)));
   json::monotonic_resource mr;
   json::array items(&mr);
-  for (const auto& m : messages) items.push_back(RenderMessage(m, &mr));
+  for (const auto& m : messages) items.push_back(RenderMessage(m, authors, &mr));
   return JsonResponse(json::object({{"items", std::move(items)}}, &mr));
 }
 

@@ -49,7 +49,30 @@ json::value RenderSlaClock(const SlaClock& c, json::storage_ptr sp) {
   return o;
 }
 
+// The distinct ids in `ids`.
+std::vector<AgentId> Distinct(std::vector<AgentId> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
 }  // namespace
+
+std::vector<AgentId> MessageAuthors(const std::vector<Message>& messages) {
+  std::vector<AgentId> ids;
+  for (const Message& m : messages) {
+    if (m.author.kind == Actor::Kind::kAgent) ids.push_back(m.author.id);
+  }
+  return Distinct(std::move(ids));
+}
+
+std::vector<AgentId> PageOwners(const storage::TicketPage& page) {
+  std::vector<AgentId> ids;
+  for (const Ticket& t : page.items) {
+    if (t.owner_id) ids.push_back(*t.owner_id);
+  }
+  return Distinct(std::move(ids));
+}
 
 json::value RenderSla(const Ticket& t, json::storage_ptr sp) {
   json::object o(sp);
@@ -213,15 +236,18 @@ std::string LinkInlineImages(const Message& m) {
 
 }  // namespace
 
-json::value RenderMessage(const Message& m, json::storage_ptr sp) {
+json::value RenderMessage(const Message& m, const AgentNames& names, json::storage_ptr sp) {
   json::array atts(sp);
   for (const auto& a : m.attachments) atts.push_back(RenderAttachment(a, sp));
   json::object o(sp);
-  o.reserve(12);
+  o.reserve(13);
   o.emplace("id", m.id);
   o.emplace("ticket_id", m.ticket_id);
   o.emplace("kind", Name(m.kind));
   o.emplace("author", RenderActor(m.author, sp));
+  const auto name = m.author.kind == Actor::Kind::kAgent ? names.find(m.author.id) : names.end();
+  o.emplace("author_name",
+            name != names.end() ? json::value(name->second, sp) : json::value(nullptr));
   o.emplace("body", m.body);
   o.emplace("created_at", Time(m.created_at, sp));
   o.emplace("attachments", std::move(atts));
@@ -286,8 +312,8 @@ json::value RenderTeam(const Team& t) {
   return json::object{{"id", t.id}, {"name", t.name}, {"created_at", Time(t.created_at)}};
 }
 
-json::value RenderTicketPage(const storage::TicketPage& page, storage::TicketSort sort,
-                             json::storage_ptr sp) {
+json::value RenderTicketPage(const storage::TicketPage& page, const AgentNames& owners,
+                             storage::TicketSort sort, json::storage_ptr sp) {
   json::array items(sp);
   items.reserve(page.items.size());
   for (const auto& t : page.items) {
@@ -298,6 +324,9 @@ json::value RenderTicketPage(const storage::TicketPage& page, storage::TicketSor
     customer.emplace("name", it != page.customers.end() ? it->second.name : std::string());
     customer.emplace("email", it != page.customers.end() ? it->second.email : std::string());
     v.as_object().emplace("customer", std::move(customer));
+    const auto owner = t.owner_id ? owners.find(*t.owner_id) : owners.end();
+    v.as_object().emplace("owner_name", owner != owners.end() ? json::value(owner->second, sp)
+                                                              : json::value(nullptr));
     items.push_back(std::move(v));
   }
   return json::object(

@@ -2,6 +2,9 @@
 
 #include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "domain/entities.h"
 #include "domain/principal.h"
@@ -11,6 +14,14 @@
 // The JSON shape of every entity the API returns. One function per entity, so the API and its
 // OpenAPI document (docs/openapi.json) have one place to agree on.
 namespace steadfast::http {
+
+// Agents' display names by id: what a ticket list shows as owners and a conversation as the
+// writers of replies. Names only, never an agent's email (customers see these names too).
+using AgentNames = std::map<domain::AgentId, std::string>;
+// The agents who wrote some of `messages`, and who own some ticket of `page`: whose names to
+// look up before rendering them.
+std::vector<domain::AgentId> MessageAuthors(const std::vector<domain::Message>& messages);
+std::vector<domain::AgentId> PageOwners(const storage::TicketPage& page);
 
 // The ticket as `viewer` may see it, with its owner's display name (`owner_name`, null when
 // nobody owns it): customers never see the pending handoff (its note is internal), nor the
@@ -23,7 +34,10 @@ void HideInternal(boost::json::object& ticket, const domain::Principal& viewer);
 // The functions taking a storage_ptr allocate from it: lists pass a monotonic resource so a
 // page of tickets costs a few allocations instead of hundreds.
 boost::json::value RenderTicket(const domain::Ticket& t, boost::json::storage_ptr sp = {});
-boost::json::value RenderMessage(const domain::Message& m, boost::json::storage_ptr sp = {});
+// The message with `author_name`: its agent author's display name from `names`, null for
+// customers, the system and agents not in `names`.
+boost::json::value RenderMessage(const domain::Message& m, const AgentNames& names,
+                                 boost::json::storage_ptr sp = {});
 boost::json::value RenderEvent(const domain::Event& e, boost::json::storage_ptr sp = {});
 boost::json::value RenderHandoff(const domain::Handoff& h);
 boost::json::value RenderPromise(const domain::Promise& p);
@@ -33,9 +47,10 @@ boost::json::value RenderCustomer(const domain::Customer& c);
 boost::json::value RenderCustomerFor(const domain::Customer& c, const domain::Principal& viewer);
 boost::json::value RenderAgent(const domain::Agent& a);
 boost::json::value RenderTeam(const domain::Team& t);
-// {"items": [tickets, each with its "customer": {id, name, email}], "next_cursor": "..." | null}.
-// The cursor's text is FormatTicketCursor's for `sort`.
-boost::json::value RenderTicketPage(const storage::TicketPage& page,
+// {"items": [tickets, each with its "customer": {id, name, email} and "owner_name" (from
+// `owners`; null when nobody owns it)], "next_cursor": "..." | null}. The cursor's text is
+// FormatTicketCursor's for `sort`.
+boost::json::value RenderTicketPage(const storage::TicketPage& page, const AgentNames& owners,
                                     storage::TicketSort sort = storage::TicketSort::kNewest,
                                     boost::json::storage_ptr sp = {});
 // {"policy", "next": {kind, due_at, state} | null, "clocks": [...]}: the ticket's SLA clocks as

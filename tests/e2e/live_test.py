@@ -2,7 +2,8 @@
 browser's EventSource would, presence on tickets, and in-app notifications.
 
 A new ticket's event arrives on an agent's stream; a customer's stream carries only their own
-tickets' customer-visible events; a stream resumed with Last-Event-ID replays what it missed;
+tickets' customer-visible events (and a colleague's only where their company shares tickets);
+a stream resumed with Last-Event-ID replays what it missed;
 the server stops promptly with streams open."""
 
 import json
@@ -143,6 +144,38 @@ class LiveTest(unittest.TestCase):
         finally:
             stream.close()
             pia_api.close()
+
+    def test_a_company_s_tickets_reach_colleagues_only_where_the_company_shares_them(self):
+        customers = {}
+        for company, shares, people in (("Sharing Live", True, ("sam", "sue")),
+                                        ("Private Live", False, ("pia2", "pete"))):
+            r = self.api.post(V1 + "/companies", {"name": company, "shares_tickets": shares})
+            self.assertEqual(r.status, 201, r)
+            company_id = r.json()["id"]
+            for who in people:
+                customers[who] = "%s@co.live.example" % who
+                r = self.api.post(V1 + "/customers", {"name": who, "email": customers[who],
+                                                      "company_id": company_id})
+                self.assertEqual(r.status, 201, r)
+        sue = Stream(self.server.port, token=self.server.token(customer=customers["sue"]))
+        pete = Stream(self.server.port, token=self.server.token(customer=customers["pete"]))
+        try:
+            sams = self.new_ticket(customers["sam"])
+            pias = self.new_ticket(customers["pia2"])
+            # Each stream's own ticket comes last: everything before it has been sent or not.
+            sues = self.new_ticket(customers["sue"])
+            petes = self.new_ticket(customers["pete"])
+            heard = {d["ticket_id"] for _, _, d in
+                     sue.until(lambda i, e, d: d.get("ticket_id") == sues["id"])}
+            self.assertIn(sams["id"], heard)  # A colleague's, in a company that shares.
+            self.assertNotIn(pias["id"], heard)
+            self.assertNotIn(petes["id"], heard)
+            heard = {d["ticket_id"] for _, _, d in
+                     pete.until(lambda i, e, d: d.get("ticket_id") == petes["id"])}
+            self.assertEqual(heard, {petes["id"]})  # Not pia2's: this company does not share.
+        finally:
+            sue.close()
+            pete.close()
 
     def test_resume_with_last_event_id_replays_what_was_missed(self):
         stream = Stream(self.server.port, token=self.ana_token)

@@ -387,9 +387,30 @@ class CustomerViewTest(unittest.TestCase):
                          ["angry", "vip"])
         listed = [x for x in sam.get(V1 + "/tickets").json()["items"] if x["id"] == tid][0]
         self.assertEqual(listed["tags"], [])
+        self.assertEqual(listed["owner_name"], "Ben Okafor")
         messages = sam.get("%s/tickets/%d/messages" % (V1, tid)).json()["items"]
         self.assertNotIn("note", {m["kind"] for m in messages})
         self.assertNotIn(b"INTERNAL", sam.get("%s/tickets/%d/messages" % (V1, tid)).body)
+
+    def test_names_not_emails_of_the_team_in_lists_and_replies(self):
+        sam = self.as_customer("sam")
+        tid = self.t["sam"]["id"]
+        by_id = {x["id"]: x for x in sam.get(V1 + "/tickets").json()["items"]}
+        self.assertEqual(by_id[tid]["owner_name"], "Ben Okafor")
+        self.assertIsNone(by_id[self.t["sue"]["id"]]["owner_name"])  # Nobody owns it yet.
+        r = sam.get("%s/tickets/%d/messages" % (V1, tid))
+        authors = [(m["kind"], m["author_name"]) for m in r.json()["items"]]
+        self.assertIn(("reply", "Ben Okafor"), authors)
+        self.assertIn(("customer", None), authors)
+        for path in ("/tickets", "/tickets/%d/messages" % tid, "/tickets/%d" % tid):
+            self.assertNotIn(b"ben@example.com", sam.get(V1 + path).body, path)
+        # The team sees the same names, on every list of tickets.
+        listed = self.ben.get("%s/customers/%d/tickets" % (V1, self.t["sam"]["customer_id"]))
+        self.assertEqual([x["owner_name"] for x in listed.json()["items"]], ["Ben Okafor"])
+        r = self.ben.post("%s/tickets/%d/messages" % (V1, self.t["pete"]["id"]),
+                          {"kind": "reply", "body": "Done."})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual([m["author_name"] for m in r.json()["messages"]], ["Ben Okafor"])
 
     def test_the_customer_replies_with_an_attachment_and_sees_the_outcome(self):
         sam = self.as_customer("sam")

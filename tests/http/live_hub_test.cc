@@ -205,6 +205,34 @@ TEST_F(LiveHubTest, ResumeReplaysWhatWasMissedOrSaysReset) {
   EXPECT_TRUE(ahead.Has("event: reset"));
 }
 
+// The replay on resume goes through the same filter as live fan-out: a customer who reconnects
+// is not sent another customer's tickets nor the team's internal events that came meanwhile.
+TEST_F(LiveHubTest, AResumedCustomerStreamReplaysOnlyTheirOwnVisibleEvents) {
+  auto [mine, pat] = Open("pat@example.com");
+  Poll();
+  const domain::EventId before = Must(store_->LatestEventId());
+  auto [theirs, sam] = Open("sam@example.com");
+  Say(theirs, bo_, domain::MessageKind::kReply);
+  Say(mine, bo_, domain::MessageKind::kNote);
+  Say(mine, bo_, domain::MessageKind::kReply);
+  Poll();
+  LiveOptions wide;
+  wide.max_replay = 100;  // All of it is replayed, none of it cut short by a reset.
+  LiveHub hub(*store_, clock_, wide);
+  ASSERT_TRUE(hub.Init().ok());
+  Reader resumed(Must(hub.Open(pat, {}, before)));
+  EXPECT_FALSE(resumed.Has("event: reset"));
+  EXPECT_TRUE(resumed.Has("\"ticket_id\":" + std::to_string(mine) + ","));
+  EXPECT_TRUE(resumed.Has("\"type\":\"reply_added\""));
+  EXPECT_FALSE(resumed.Has("\"ticket_id\":" + std::to_string(theirs) + ","));
+  EXPECT_FALSE(resumed.Has("note_added"));
+  EXPECT_FALSE(resumed.Has("event: notification"));
+  Reader other(Must(hub.Open(sam, {}, before)));
+  EXPECT_TRUE(other.Has("\"ticket_id\":" + std::to_string(theirs) + ","));
+  EXPECT_FALSE(other.Has("\"ticket_id\":" + std::to_string(mine) + ","));
+  hub.Stop();
+}
+
 TEST_F(LiveHubTest, QuietStreamsGetHeartbeatsAndStopEndsThem) {
   Reader agent(Stream(Principal::ForAgent(bo_)));
   Poll();

@@ -5,13 +5,16 @@
 //   below, which the server sends to) → the customer signs in through the portal with the button
 //   → sees the ticket, its owner, the outcome and the plain statement → the link does not work
 //   twice → another customer's ticket, opened by URL, is "not found" (and the API answers 404) →
-//   signed out, someone without an account writes through the contact form.
+//   the team's reply and a new ticket appear live (no reload), with the writer's name →
+//   signed out, someone without an account writes through the contact form. The accessibility
+//   checks of a11y.mjs run on the sign-in screens, the list and the ticket.
 //
 // Screenshots of the portal screens go to web/e2e/artifacts/ (phone width: customers mostly read
 // mail on a phone).
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { auditPage, tabThrough } from "./a11y.mjs";
 
 // A minimal SMTP server on a free loopback port that accepts every message and keeps it. Sets
 // STEADFAST_SMTP_URL and STEADFAST_SMTP_FROM in `env` (the server's environment) so the server
@@ -128,6 +131,7 @@ export async function portalSteps({ browser, base, apiBase, token, ticketId, smt
   await check("portal: the customer asks for a sign-in link by email", async () => {
     await p.goto(base + "/portal/");
     await p.getByLabel("Your email address").fill(CUSTOMER);
+    await auditPage(p, "the portal's sign-in page");
     await p.screenshot({ path: join(artifacts, "11-portal-request-link.png") });
     await p.getByRole("button", { name: "Email me a sign-in link" }).click();
     await p.getByRole("status").filter({ hasText: "sign-in link is on its way" }).waitFor();
@@ -149,11 +153,14 @@ export async function portalSteps({ browser, base, apiBase, token, ticketId, smt
     await button.waitFor();
     assert.equal(new URL(p.url()).hash, "", "the token leaves the address bar");
     await p.screenshot({ path: join(artifacts, "12-portal-sign-in.png") });
+    await auditPage(p, "the portal's sign-in button page");
     await button.click();
     await p.locator("#mine-title").waitFor();
     const row = p.locator(".p-tickets li", { hasText: "Invoice PDF opens blank" });
     await row.locator(".p-state", { hasText: "We cannot do this." }).waitFor();
     assert.equal(await p.locator(".p-tickets li", { hasText: "Someone else's order" }).count(), 0);
+    await row.locator(".p-owner", { hasText: "Ben Okafor has it" }).waitFor();
+    await auditPage(p, "the portal's ticket list");
     await p.screenshot({ path: join(artifacts, "13-portal-my-tickets.png"), fullPage: true });
   });
 
@@ -164,10 +171,23 @@ export async function portalSteps({ browser, base, apiBase, token, ticketId, smt
     await p.locator(".p-outcome li", { hasText: "send the March invoice again" }).waitFor();
     await p.locator(".p-status", { hasText: "Ben Okafor looked after it." }).waitFor();
     await p.locator(".p-msg-customer", { hasText: "March invoice PDF opens blank" }).waitFor();
+    // Ana wrote the first reply: her name, not "Our team", and never her email.
+    await p.locator(".p-msg-reply", { hasText: "which browser and PDF viewer" }).locator(".p-muted", { hasText: "Ana Costa" }).waitFor();
+    assert.equal(await p.getByText("ana@example.com").count(), 0);
     // The handoff note Ana wrote is the team's: it is nowhere on the customer's page.
     assert.equal(await p.getByText("Handoff", { exact: false }).count(), 0);
     assert.equal(new URL(p.url()).pathname, `/portal/tickets/${ticketId}`);
     await p.screenshot({ path: join(artifacts, "14-portal-ticket.png"), fullPage: true });
+    await auditPage(p, "the portal's ticket page");
+    await tabThrough(
+      p,
+      [
+        { name: "the way back to the list", selector: "a[href='/portal/']" },
+        { name: "the reply box", selector: "#reply-body" },
+        { name: "the send button", selector: ".p-form button[type=submit]" },
+      ],
+      "the portal's ticket page",
+    );
   });
 
   await check("portal: the customer replies", async () => {
@@ -175,6 +195,36 @@ export async function portalSteps({ browser, base, apiBase, token, ticketId, smt
     await p.getByRole("button", { name: "Send" }).click();
     await p.getByRole("status").filter({ hasText: "Sent" }).waitFor();
     await p.locator(".p-msg-customer", { hasText: "please send the new PDF" }).waitFor();
+  });
+
+  await check("portal: the team's reply shows live on the ticket, with its writer's name", async () => {
+    const me = await call("GET", "/auth/me");
+    const writer = me.json.agent.name;
+    const r = await call("POST", `/tickets/${ticketId}/messages`, { kind: "reply", body: "The new PDF is on its way to you." });
+    assert.equal(r.status, 201, JSON.stringify(r.json));
+    const reply = p.locator(".p-msg-reply", { hasText: "The new PDF is on its way" });
+    await reply.waitFor(); // No reload: the stream said so and the page fetched it again.
+    await reply.locator(".p-muted", { hasText: writer }).waitFor();
+    await p.getByRole("status").filter({ hasText: `New reply from ${writer}` }).waitFor();
+    await auditPage(p, "the portal's ticket after a live reply");
+    // Another customer's ticket changes meanwhile: nothing of it reaches this page.
+    await call("POST", `/tickets/${otherId}/messages`, { kind: "reply", body: "Private answer." });
+    assert.equal(await p.getByText("Private answer.").count(), 0);
+  });
+
+  await check("portal: a new ticket of the customer's shows in the open list live", async () => {
+    await p.getByRole("link", { name: "← Your tickets" }).click();
+    await p.locator("#mine-title").waitFor();
+    const r = await call("POST", "/tickets", {
+      subject: "Second invoice question",
+      body: "Opened for Dana by the team.",
+      customer: { email: CUSTOMER },
+    });
+    assert.equal(r.status, 201, JSON.stringify(r.json));
+    const row = p.locator(".p-tickets li", { hasText: "Second invoice question" });
+    await row.waitFor();
+    await row.locator(".p-owner", { hasText: "Not picked up yet" }).waitFor();
+    assert.equal(await p.locator(".p-tickets li", { hasText: "Someone else's order" }).count(), 0);
   });
 
   await check("portal: another customer's ticket by URL is 'not found', and so is its API", async () => {
@@ -211,6 +261,7 @@ export async function portalSteps({ browser, base, apiBase, token, ticketId, smt
     await p.getByLabel("Subject").fill("Do you ship to Iceland?");
     await p.getByLabel("How can we help?").fill("I would like to order two bags.");
     await p.screenshot({ path: join(artifacts, "16-portal-contact.png"), fullPage: true });
+    await auditPage(p, "the portal's contact form");
     await p.getByRole("button", { name: "Send" }).click();
     await p.getByRole("status").filter({ hasText: "we have your message" }).waitFor();
     const ack = await smtp.waitFor("walk.in@example.org", (m) => /Do you ship to Iceland/.test(mailText(m.data)));

@@ -9,7 +9,9 @@
 //   both see the collision warning on the ticket; Ben accepts, resolves as "cannot be done"
 //   with the plain statement. Also:
 //   search with highlighted snippets, j/k/Enter and "?", a stale edit (409) explained and
-//   reloaded, a phone-width ticket, and the static files' cache headers.
+//   reloaded, a phone-width ticket, and the static files' cache headers. At the key screens the
+//   accessibility checks of a11y.mjs run in the page (names, alt, tabindex, ids, landmarks,
+//   contrast), and Tab from the top must reach the list, the ticket and the composer.
 //
 // Screenshots go to web/e2e/artifacts/. Prints the "open a ticket → conversation visible" time
 // (not asserted: timings belong in benchmarks). Exits non-zero on the first failed check.
@@ -24,6 +26,7 @@ import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { auditPage, selfTest, tabStaysInDialog, tabThrough } from "./a11y.mjs";
 import { portalSteps, startSmtpSink } from "./portal-steps.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -219,10 +222,13 @@ async function main() {
     const page = await ana.newPage();
     watch(page, "ana");
 
+    await check("the accessibility checks catch each flaw of a flawed page", () => selfTest(browser));
+
     await check("sign-in page", async () => {
       await page.goto(base + "/");
       await page.getByLabel("Email").waitFor();
       await page.screenshot({ path: join(artifacts, "01-sign-in.png") });
+      await auditPage(page, "the sign-in page");
     });
 
     await check("a wrong password shows the API's problem detail", async () => {
@@ -240,6 +246,7 @@ async function main() {
       await page.locator("#list-title", { hasText: "Nobody owns these" }).waitFor();
       await page.locator("[data-row]", { hasText: "Invoice PDF opens blank" }).waitFor();
       await page.screenshot({ path: join(artifacts, "02-nobody-owns-these.png") });
+      await auditPage(page, "the workspace list");
     });
 
     let openMs = null;
@@ -273,6 +280,19 @@ async function main() {
     });
     log(`open a ticket from the list → conversation visible: ${openMs.toFixed(1)} ms`);
 
+    await check("accessibility: the ticket view with its composer; Tab reaches list, ticket, composer", async () => {
+      await auditPage(page, "the ticket view");
+      await tabThrough(
+        page,
+        [
+          { name: "the list", selector: "[data-row]" },
+          { name: "the ticket", selector: ".ticket-head :is(button, select, input, a[href])" },
+          { name: "the composer", selector: ".composer textarea" },
+        ],
+        "the ticket view",
+      );
+    });
+
     await check("quoted history is behind a toggle", async () => {
       const msg = page.locator(".msg-customer").first();
       assert.equal(await msg.locator(".quoted-text").count(), 0);
@@ -297,6 +317,7 @@ async function main() {
       assert.equal(await img.getAttribute("src"), null, "remote image held back");
       assert.notEqual(await page.title(), "pwned");
       await page.screenshot({ path: join(artifacts, "03-ticket-email.png") });
+      await auditPage(page, "the ticket with the formatted email shown");
       await msg.getByRole("button", { name: "Load images" }).click();
       await page
         .frameLocator(".msg-customer iframe")
@@ -368,6 +389,8 @@ async function main() {
       await page.getByRole("button", { name: "Hand off…" }).click();
       const dialog = page.getByRole("dialog", { name: /Hand off/ });
       await dialog.waitFor();
+      await auditPage(page, "the handoff dialog");
+      await tabStaysInDialog(page, "the handoff dialog");
       await dialog.getByLabel("To").selectOption({ label: "Ben Okafor (ben@example.com)" });
       await dialog.getByRole("button", { name: "Offer handoff" }).click();
       await dialog.locator(".error-line", { hasText: "note" }).waitFor();
@@ -413,6 +436,7 @@ async function main() {
       const raw = await page.locator(".ticket-list").innerText();
       assert.doesNotMatch(raw, /<\/?mark>/, "no markup shown as text");
       await page.screenshot({ path: join(artifacts, "05-search.png") });
+      await auditPage(page, "the search results");
     });
 
     await check("j/k move in the list, Enter opens, ? lists the shortcuts", async () => {
@@ -429,12 +453,18 @@ async function main() {
       await page.keyboard.press("Enter");
       await page.waitForURL((u) => u.pathname === first);
       await page.locator("[data-conversation-ready]").waitFor();
+      const focusedTag = () => page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80) ?? "");
+      const before = await focusedTag();
+      assert.match(before, /^<h1 id="ticket-title"/, "opening the ticket put focus on its title");
       await page.keyboard.press("?");
       const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
       await help.waitFor();
+      await auditPage(page, "the shortcuts dialog");
+      await tabStaysInDialog(page, "the shortcuts dialog", 4);
       await page.screenshot({ path: join(artifacts, "06-shortcuts.png") });
       await page.keyboard.press("Escape");
       await help.waitFor({ state: "hidden" });
+      assert.equal(await focusedTag(), before, "closing a dialog gives focus back to where it was");
     });
 
     await check("Ben accepts the handoff", async () => {
@@ -450,6 +480,8 @@ async function main() {
     await check("Ben resolves it as 'cannot be done' with the plain statement", async () => {
       await ben.getByRole("button", { name: "Resolve…" }).click();
       const dialog = ben.getByRole("dialog", { name: /Resolve/ });
+      await dialog.waitFor();
+      await auditPage(ben, "the resolve dialog");
       await dialog.getByLabel(/Cannot be done/).check();
       await dialog.getByRole("button", { name: "Resolve", exact: true }).click();
       await dialog.locator(".error-line", { hasText: "plainly" }).waitFor();
@@ -488,6 +520,7 @@ async function main() {
       await page.getByRole("link", { name: "90 days" }).click();
       await page.waitForURL(/days=90/);
       await page.screenshot({ path: join(artifacts, "09-follow-through.png") });
+      await auditPage(page, "the follow-through panel");
     });
 
     await check("phone width: one column, the ticket with a way back", async () => {
@@ -500,6 +533,7 @@ async function main() {
       assert.equal(await p.locator(".list-col").isVisible(), false);
       await p.getByRole("link", { name: /Back to the list/ }).first().waitFor();
       await p.screenshot({ path: join(artifacts, "10-phone-ticket.png") });
+      await auditPage(p, "the ticket at phone width");
       await phone.close();
     });
 

@@ -1,7 +1,7 @@
 // The portal's plain words for where a ticket stands, and the calls it makes.
 import { describe, expect, it } from "vitest";
 import { PortalApi } from "../src/portal/api";
-import { headline, plainState, when } from "../src/portal/state";
+import { headline, listOwner, mergeFirstPage, plainState, replier, when } from "../src/portal/state";
 import { makeApi, message, ticket } from "./fake";
 
 const UTC = { timeZone: "UTC", now: new Date("2025-03-20T12:00:00.000Z") };
@@ -125,5 +125,32 @@ describe("portal calls", () => {
   it("an agent's session is not a customer's", async () => {
     const { api } = makeApi({ "GET /auth/me": { json: { kind: "agent", agent: {}, csrf_token: null } } });
     expect(await new PortalApi(api).me()).toBeNull();
+  });
+});
+
+describe("names and live refreshes in the portal", () => {
+  it("a reply shows its writer's display name, else the owner's, else the team", () => {
+    const t = ticket({ status: "open", owner: 3, owner_name: "Ben Okafor" });
+    const byCy = message({ id: 2, kind: "reply", author: { kind: "agent", id: 7 }, author_name: "Cy Lee" });
+    const byBen = message({ id: 3, kind: "reply", author: { kind: "agent", id: 3 } });
+    const unknown = message({ id: 4, kind: "reply", author: { kind: "agent", id: 9 } });
+    expect(replier(t, byCy)).toBe("Cy Lee");
+    expect(replier(t, byBen)).toBe("Ben Okafor");
+    expect(replier(t, unknown)).toBe("Our team");
+    expect(plainState(t, [message(), byCy], UTC).lastDone).toBe("Cy Lee replied on Fri 14 Mar, 09:00.");
+  });
+
+  it("the list says who has each ticket", () => {
+    expect(listOwner({ ...ticket({ owner: 3 }), owner_name: "Ben Okafor" })).toBe("Ben Okafor has it");
+    expect(listOwner({ ...ticket({ owner: 3 }), owner_name: null })).toBe("A person on our team has it");
+    expect(listOwner(ticket({ owner: null }))).toBe("Not picked up yet");
+  });
+
+  it("a refreshed first page keeps the older tickets already shown, once each", () => {
+    const ids = (xs: { id: number }[]) => xs.map((x) => x.id);
+    const shown = [{ id: 9 }, { id: 8 }, { id: 7 }, { id: 6 }];
+    expect(ids(mergeFirstPage([{ id: 10 }, { id: 9 }], shown, false))).toEqual([10, 9, 8, 7, 6]);
+    expect(ids(mergeFirstPage([{ id: 10 }, { id: 9 }], shown, true))).toEqual([10, 9]);
+    expect(ids(mergeFirstPage([], shown, false))).toEqual([]);
   });
 });

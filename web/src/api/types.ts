@@ -85,6 +85,7 @@ export interface TicketSummary {
 // A ticket as ticket lists return it: with its customer, read with the page.
 export interface TicketListItem extends TicketSummary {
   customer?: { id: number; name: string; email: string };
+  owner_name?: string | null; // The owner's display name; null while nobody owns it.
 }
 
 export interface Ticket extends TicketSummary {
@@ -107,6 +108,7 @@ export interface Message {
   ticket_id: number;
   kind: MessageKind;
   author: Actor;
+  author_name?: string | null; // An agent author's display name (never their email); else null.
   body: string;
   created_at: string;
   attachments: Attachment[];

@@ -5,8 +5,9 @@
 //   /portal/sign-in     the emailed link lands here (#token=...); a button signs in
 //   /portal/tickets/12  one ticket
 //   /portal/new         a new ticket (signed in) or the contact form (signed out)
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 import type { Customer } from "../api/types";
+import { Live } from "../lib/live";
 import { navigate, onLinkClick, usePath } from "../router";
 import type { PortalApi } from "./api";
 import { NewTicket, RequestLink, SignIn } from "./Forms";
@@ -20,6 +21,12 @@ export function Portal({ api }: { api: PortalApi }) {
   useEffect(() => {
     api.me().then(setMe);
   }, [api]);
+  // Live updates while signed in: the stream carries only this customer's tickets.
+  const live = useMemo(() => (me ? new Live(api.api.streamUrl) : undefined), [api, me?.id]);
+  useEffect(() => {
+    live?.start();
+    return () => live?.stop();
+  }, [live]);
 
   const signOut = async () => {
     try {
@@ -41,9 +48,9 @@ export function Portal({ api }: { api: PortalApi }) {
   } else if (me === null) {
     screen = <RequestLink api={api} reason={ticket ? "Sign in to see this ticket." : null} />;
   } else if (ticket) {
-    screen = <TicketScreen api={api} id={Number(ticket[1])} />;
+    screen = <TicketScreen api={api} id={Number(ticket[1])} live={live} />;
   } else if (path === "/portal" || path === "") {
-    screen = <MyTickets api={api} me={me} />;
+    screen = <MyTickets api={api} me={me} live={live} />;
   } else {
     screen = <NotFound />;
   }

@@ -1,16 +1,33 @@
 // The customer's tickets: the list, and one ticket with its honest state, the conversation (no
-// internal notes: the server never sends them to a customer) and the reply box.
-import { useEffect, useState } from "preact/hooks";
+// internal notes: the server never sends them to a customer) and the reply box. Both follow the
+// live stream (lib/live.ts): when the team replies or the state changes, what is shown is
+// fetched again, without a reload.
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ApiError, errorText } from "../api/client";
-import type { Customer, Message, Ticket, TicketSummary } from "../api/types";
+import type { Customer, Message, Ticket, TicketListItem } from "../api/types";
 import { bytes } from "../lib/format";
+import { debounce, type Live, useLive } from "../lib/live";
 import { onLinkClick } from "../router";
 import type { PortalApi } from "./api";
 import { FormError, useAction } from "./Forms";
-import { headline, plainState, when } from "./state";
+import { headline, listOwner, mergeFirstPage, plainState, replier, when } from "./state";
 
-export function MyTickets({ api, me }: { api: PortalApi; me: Customer }) {
-  const [items, setItems] = useState<TicketSummary[] | null>(null);
+// A burst of events (a reply changes the owner, the status and adds a message) makes one fetch.
+const REFRESH_MS = 250;
+
+// Calls `refresh` (debounced) for live events `wanted` lets through, and after a reset.
+function useLiveRefresh(live: Live | undefined, wanted: (ticketId: number) => boolean, refresh: () => void) {
+  const ref = useRef(refresh);
+  ref.current = refresh;
+  const later = useMemo(() => debounce(() => ref.current(), REFRESH_MS), []);
+  useEffect(() => () => later.cancel(), [later]);
+  useLive(live, (m) => {
+    if (m.kind === "reset" || (m.kind === "ticket" && wanted(m.event.ticket_id))) later.call();
+  });
+}
+
+export function MyTickets({ api, me, live }: { api: PortalApi; me: Customer; live?: Live }) {
+  const [items, setItems] = useState<TicketListItem[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -23,9 +40,22 @@ export function MyTickets({ api, me }: { api: PortalApi; me: Customer }) {
       setError(errorText(err));
     }
   };
+  // The first page again, keeping older pages already shown.
+  const refresh = async () => {
+    try {
+      const page = await api.tickets();
+      setItems((old) => mergeFirstPage(page.items, old ?? [], page.next_cursor === null));
+      setNext((old) => (old === null ? page.next_cursor : old));
+      setError(null);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
   useEffect(() => {
     load();
   }, [api]);
+  // Customers only hear of their own tickets: any of them may be new or changed.
+  useLiveRefresh(live, () => true, refresh);
 
   return (
     <section aria-labelledby="mine-title">
@@ -54,6 +84,7 @@ export function MyTickets({ api, me }: { api: PortalApi; me: Customer }) {
                 <span class="p-number">#{t.number}</span> {t.subject}
               </a>
               <span class={`p-state p-state-${t.status}`}>{headline(t)}</span>
+              <span class="p-owner">{listOwner(t)}</span>
               <span class="p-muted">Last change {when(t.updated_at)}</span>
             </li>
           ))}
@@ -68,17 +99,22 @@ export function MyTickets({ api, me }: { api: PortalApi; me: Customer }) {
   );
 }
 
-export function TicketScreen({ api, id }: { api: PortalApi; id: number }) {
+export function TicketScreen({ api, id, live }: { api: PortalApi; id: number; live?: Live }) {
   const [ticket, setTicket] = useState<Ticket | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
   const [missing, setMissing] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [news, setNews] = useState(""); // What a live update brought; read out too.
 
-  const load = async () => {
+  const load = async (fromLive = false) => {
     try {
       const [t, m] = await Promise.all([api.ticket(id), api.messages(id)]);
+      const known = new Set(messages.map((x) => x.id));
+      const added = m.items.filter((x) => x.kind === "reply" && !known.has(x.id));
+      if (fromLive && added.length > 0) setNews(`New reply from ${replier(t, added[added.length - 1])}.`);
       setTicket(t);
       setMessages(m.items);
+      setError(null);
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) setMissing(true);
       else setError(errorText(err));
@@ -87,8 +123,10 @@ export function TicketScreen({ api, id }: { api: PortalApi; id: number }) {
   useEffect(() => {
     setTicket(null);
     setMissing(false);
+    setNews("");
     load();
   }, [id]);
+  useLiveRefresh(live, (ticketId) => ticketId === id, () => load(true));
 
   if (missing) {
     return (
@@ -157,6 +195,9 @@ export function TicketScreen({ api, id }: { api: PortalApi; id: number }) {
           </div>
         ) : null}
       </section>
+      <p class="p-news" role="status">
+        {news}
+      </p>
       <section aria-label="Conversation">
         <h2>Conversation</h2>
         <ol class="p-conversation">
@@ -180,14 +221,9 @@ export function TicketScreen({ api, id }: { api: PortalApi; id: number }) {
           ))}
         </ol>
       </section>
-      <Reply api={api} ticket={ticket} onSent={load} />
+      <Reply api={api} ticket={ticket} onSent={() => load()} />
     </article>
   );
-}
-
-function replier(t: Ticket, m: Message): string {
-  if (m.author.kind === "agent" && m.author.id === t.owner && t.owner_name) return t.owner_name;
-  return "Our team";
 }
 
 function Reply({ api, ticket, onSent }: { api: PortalApi; ticket: Ticket; onSent: () => void }) {

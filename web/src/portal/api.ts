@@ -1,7 +1,7 @@
 // The portal's calls: the shared API client (session cookie, CSRF header, problem+json errors)
 // with the few routes a customer uses.
 import { Api } from "../api/client";
-import type { Customer, Me, Message, Page, Ticket, TicketSummary, TicketWrite } from "../api/types";
+import type { Customer, Me, Message, Page, Ticket, TicketListItem, TicketWrite } from "../api/types";
 
 export interface Accepted {
   status: "sent_if_known" | "received";
@@ -49,7 +49,7 @@ export class PortalApi {
     return this.api.request("POST", "/portal/contact", { json: form });
   }
 
-  tickets(cursor?: string): Promise<Page<TicketSummary>> {
+  tickets(cursor?: string): Promise<Page<TicketListItem>> {
     return this.api.request("GET", "/tickets", { query: { limit: 50, cursor } });
   }
 

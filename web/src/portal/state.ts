@@ -1,7 +1,7 @@
 // The honest state of a ticket in plain words, for the customer: where it stands, who has it,
 // what was done last, what we promised and by when, and how it ended. Pure functions (tested in
 // test/portal.test.ts); the screens only lay the words out.
-import type { Message, Outcome, Promise_, Ticket, TicketSummary } from "../api/types";
+import type { Message, Outcome, Promise_, Ticket, TicketListItem, TicketSummary } from "../api/types";
 
 export interface PlainPromise {
   text: string;
@@ -58,7 +58,7 @@ export function when(iso: string, options: WordsOptions = {}): string {
   return `${part.weekday} ${part.day} ${part.month}, ${part.hour}:${part.minute}`;
 }
 
-// One line for a ticket in a list (the list has no owner names or messages).
+// One line for a ticket in a list (the list has no messages; its owner is listOwner's).
 export function headline(t: TicketSummary): string {
   switch (t.status) {
     case "new":
@@ -71,6 +71,29 @@ export function headline(t: TicketSummary): string {
     case "closed":
       return t.resolution ? outcomeTitle(t.resolution.outcome) + "." : "Finished.";
   }
+}
+
+// Who has a ticket, for the list: "Ben Okafor has it" / "Not picked up yet".
+export function listOwner(t: TicketListItem): string {
+  if (t.owner === null) return "Not picked up yet";
+  return `${t.owner_name ?? "A person on our team"} has it`;
+}
+
+// Who wrote a reply: the agent's display name as the server gives it, else the owner's name
+// when the owner wrote it (older servers), else "Our team".
+export function replier(t: Ticket, m: Message): string {
+  if (m.author_name) return m.author_name;
+  if (m.author.kind === "agent" && m.author.id === t.owner && t.owner_name) return t.owner_name;
+  return "Our team";
+}
+
+// The list after a live refresh of its first page: the fresh page, then the older tickets
+// already loaded beyond it (lists are newest first, by id), so "Show older" keeps its place.
+export function mergeFirstPage<T extends { id: number }>(fresh: T[], shown: T[], freshIsAll: boolean): T[] {
+  if (freshIsAll || fresh.length === 0) return fresh;
+  const oldest = fresh[fresh.length - 1].id;
+  const seen = new Set(fresh.map((t) => t.id));
+  return [...fresh, ...shown.filter((t) => !seen.has(t.id) && t.id < oldest)];
 }
 
 function ownerWords(t: Ticket): string | null {
@@ -94,10 +117,8 @@ function lastDoneWords(t: Ticket, messages: Message[], options: WordsOptions): s
   switch (last.kind) {
     case "customer":
       return `You wrote on ${at}.`;
-    case "reply": {
-      const byOwner = last.author.kind === "agent" && last.author.id === t.owner && t.owner_name;
-      return `${byOwner ? t.owner_name : "Our team"} replied on ${at}.`;
-    }
+    case "reply":
+      return `${replier(t, last)} replied on ${at}.`;
     default:
       return `We sent you an update on ${at}.`;
   }

@@ -202,14 +202,17 @@ export function Workspace({ onSignOut }: { onSignOut: () => void }) {
             <TicketView id={route.id} composer={composer} backHref={sourceHref(source)} onChanged={onChanged} />
           </ErrorBoundary>
         ) : route.name === "notfound" ? (
-          <section class="ticket-pane empty-pane">
+          <section class="ticket-pane empty-pane" aria-labelledby="empty-title">
+            <h1 id="empty-title" class="sr-only">Page not found</h1>
             <p>There is no page at {route.path}.</p>
             <a href="/queues/mine" onClick={onLinkClick}>
               Go to your tickets
             </a>
           </section>
         ) : (
-          <section class="ticket-pane empty-pane" aria-label="No ticket open">
+          <section class="ticket-pane empty-pane" aria-labelledby="empty-title">
+            {/* The page's h1 while no ticket is open (an open ticket's subject is its h1). */}
+            <h1 id="empty-title" class="sr-only">No ticket open</h1>
             <p>Pick a ticket from the list.</p>
             <p class="quiet">
               <kbd>j</kbd> and <kbd>k</kbd> move, <kbd>Enter</kbd> opens, <kbd>?</kbd> shows every shortcut.
