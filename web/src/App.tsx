@@ -18,12 +18,6 @@ export function App({ api }: { api: Api }) {
 
   useEffect(() => {
     api.onUnauthenticated = () => setState({ kind: "out", notice: "Your session has ended. Sign in again; your drafts are kept." });
-    // Without a stored CSRF token the session cannot write (GET /auth/me does not return the
-    // token), so sign in again rather than fail on the first change.
-    if (!api.hasCsrfToken) {
-      setState({ kind: "out", notice: null });
-      return;
-    }
     api
       .me()
       .then((m) => setState(m.kind === "agent" ? { kind: "in", me: m.agent } : { kind: "out", notice: "This workspace is for agents." }))

@@ -14,14 +14,18 @@ const people = {
 describe("App", () => {
   it("asks to sign in when there is no session, then shows the workspace", async () => {
     history.replaceState(null, "", "/");
-    const { api, calls } = makeApi({ ...people, "POST /auth/login": { json: { agent: ANA, csrf_token: "t" } } }, null);
+    const { api, calls } = makeApi(
+      { ...people, "GET /auth/me": { status: 401, json: { detail: "no session" } }, "POST /auth/login": { json: { agent: ANA, csrf_token: "t" } } },
+      null,
+    );
     render(<App api={api} />);
     fireEvent.input(await screen.findByLabelText("Email"), { target: { value: "ana@example.com" } });
     fireEvent.input(screen.getByLabelText("Password"), { target: { value: "pw" } });
     fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
     await screen.findByRole("navigation", { name: "Queues" });
     expect(location.pathname).toBe("/queues/mine");
-    expect(calls.some((c) => c.path === "/auth/me")).toBe(false);
+    // The page asked once who is signed in; after signing in the token rides on writes.
+    expect(calls.filter((c) => c.path === "/auth/me")).toHaveLength(1);
     // The alarm: "Nobody owns these" is not empty.
     await waitFor(() => expect(document.querySelector("a[data-queue-link=unowned]")?.className).toContain("alarm"));
     expect(screen.getByRole("link", { name: /^Support/ }).getAttribute("href")).toBe("/queues/team-1");
@@ -29,13 +33,13 @@ describe("App", () => {
 
   it("resumes a session from an earlier visit, and signs out", async () => {
     history.replaceState(null, "", "/queues/unowned");
-    const { api, store } = makeApi({ ...people, "GET /auth/me": { json: { kind: "agent", agent: ANA } }, "POST /auth/logout": { status: 204 } });
+    const { api } = makeApi({ ...people, "GET /auth/me": { json: { kind: "agent", agent: ANA, csrf_token: "csrf-9" } }, "POST /auth/logout": { status: 204 } }, null);
     render(<App api={api} />);
     await screen.findByText("Add a fourth depot");
     expect(screen.getByRole("heading", { name: /Nobody owns these/ })).toBeTruthy();
     fireEvent.click(screen.getByRole("button", { name: "Sign out" }));
     await screen.findByText("You are signed out.");
-    expect(store.has("sf.csrf")).toBe(false);
+    expect(api.hasCsrfToken).toBe(false);
   });
 
   it("goes back to sign-in when the session ends", async () => {

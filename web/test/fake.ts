@@ -42,17 +42,9 @@ export function fakeFetch(routes: Record<string, Handler>) {
 
 export function makeApi(routes: Record<string, Handler>, csrf: string | null = "csrf-1") {
   const f = fakeFetch(routes);
-  const store = new Map<string, string>();
-  if (csrf) store.set("sf.csrf", csrf);
-  const api = new Api({
-    fetch: f.fetch,
-    storage: {
-      getItem: (k) => store.get(k) ?? null,
-      setItem: (k, v) => void store.set(k, v),
-      removeItem: (k) => void store.delete(k),
-    },
-  });
-  return { api, calls: f.calls, store };
+  const api = new Api({ fetch: f.fetch });
+  if (csrf) api.setCsrf(csrf);
+  return { api, calls: f.calls };
 }
 
 export const ANA: Agent = {

@@ -2,10 +2,9 @@
 //
 // - Requests go to /api/v1 with credentials "same-origin", so the browser sends the session
 //   cookie (HttpOnly; this code never sees it).
-// - Every write (anything but GET/HEAD) carries the CSRF token from the login answer as
-//   X-CSRF-Token. The token is kept in localStorage so a reload or a second tab can still write;
-//   GET /auth/me does not return it (see web/README.md), so without a stored token the agent is
-//   asked to sign in again.
+// - Every write (anything but GET/HEAD) carries the session's CSRF token as X-CSRF-Token. The
+//   token lives in memory only: it comes with the sign-in answer, and GET /auth/me hands it back
+//   to a reloaded page or a second tab, so it is never written to storage.
 // - Failures are thrown as ApiError built from the problem+json body: `detail` is what to show.
 import type {
   Agent,
@@ -38,7 +37,8 @@ import type {
   TicketWrite,
 } from "./types";
 
-export const CSRF_KEY = "sf.csrf";
+// Where versions before 2026-11 kept the CSRF token; removed when found.
+const LEGACY_CSRF_KEY = "sf.csrf";
 
 // One failed call. `status` is the HTTP status, 0 when the server could not be reached.
 export class ApiError extends Error {
@@ -83,22 +83,19 @@ interface RequestOptions {
 export interface ApiOptions {
   base?: string;
   fetch?: typeof fetch;
-  storage?: Pick<Storage, "getItem" | "setItem" | "removeItem"> | null;
 }
 
 export class Api {
   private readonly base: string;
   private readonly fetchImpl: typeof fetch;
-  private readonly storage: ApiOptions["storage"];
-  private csrf: string | null;
+  private csrf: string | null = null;
   // Called when a request (other than sign-in) gets 401: the session ended.
   onUnauthenticated: (() => void) | null = null;
 
   constructor(options: ApiOptions = {}) {
     this.base = options.base ?? "/api/v1";
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
-    this.storage = options.storage === undefined ? safeLocalStorage() : options.storage;
-    this.csrf = this.storage?.getItem(CSRF_KEY) ?? null;
+    forgetLegacyCsrf();
   }
 
   get hasCsrfToken(): boolean {
@@ -165,15 +162,13 @@ export class Api {
   async me(): Promise<Me> {
     const r = await this.request<Me>("GET", "/auth/me");
     // The server hands a signed-in session its CSRF token back, so a reload never needs a new
-    // sign-in even when the stored copy is gone.
+    // sign-in.
     if (typeof r.csrf_token === "string") this.setCsrf(r.csrf_token);
     return r;
   }
 
   setCsrf(token: string | null): void {
     this.csrf = token;
-    if (token === null) this.storage?.removeItem(CSRF_KEY);
-    else this.storage?.setItem(CSRF_KEY, token);
   }
 
   // Tickets ------------------------------------------------------------------------------------
@@ -352,10 +347,10 @@ function problem(status: number, statusText: string, text: string): ApiError {
   );
 }
 
-function safeLocalStorage(): Storage | null {
+function forgetLegacyCsrf(): void {
   try {
-    return typeof localStorage === "undefined" ? null : localStorage;
+    if (typeof localStorage !== "undefined") localStorage.removeItem(LEGACY_CSRF_KEY);
   } catch {
-    return null;
+    // Storage may be blocked; then nothing was kept there either.
   }
 }
