@@ -92,6 +92,7 @@ describe("Save view", () => {
     const mine = FIXED_QUEUES[0];
     render(wrap(<TicketList queue={mine} filters={parseFilters("tag=billing&sort=sla_due")} openId={null} />));
     fireEvent.click(screen.getByRole("button", { name: "Save view" }));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText("View name")));
     fireEvent.input(screen.getByLabelText("View name"), { target: { value: "  Billing due  " } });
     fireEvent.click(screen.getByRole("button", { name: "Save" }));
     await waitFor(() => expect(location.pathname).toBe("/views/40"));
@@ -160,10 +161,17 @@ describe("QueueNav saved views", () => {
     });
     render(wrap(<QueueNav current={null} refreshKey={0} />));
     const saved = await screen.findByRole("list", { name: "Saved views" });
+    const del = within(saved).getByRole("button", { name: "Delete Billing by deadline" });
+    fireEvent.click(del);
+    // The focus goes to the confirmation's Delete, and Escape (like Keep) goes back.
+    await waitFor(() => expect(document.activeElement?.textContent).toBe("Delete"));
+    fireEvent.keyDown(document.activeElement!, { key: "Escape" });
+    await waitFor(() => expect(document.activeElement?.getAttribute("aria-label")).toBe("Delete Billing by deadline"));
     fireEvent.click(within(saved).getByRole("button", { name: "Delete Billing by deadline" }));
     fireEvent.click(screen.getByRole("button", { name: "Keep" }));
     expect(calls.some((c) => c.method === "DELETE")).toBe(false);
     fireEvent.click(within(saved).getByRole("button", { name: "Rename Billing by deadline" }));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText("New name")));
     fireEvent.input(screen.getByLabelText("New name"), { target: { value: "Urgent" } });
     fireEvent.submit(screen.getByLabelText("New name").closest("form")!);
     expect((await screen.findByRole("alert")).textContent).toContain("you have a view named 'Urgent'");

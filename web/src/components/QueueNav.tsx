@@ -148,6 +148,26 @@ function SavedViewItem({ view, current, onNavigate }: { view: SavedView; current
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const q = viewQueue(view);
+  // The focus follows the keyboard: into the form or the confirmation when it opens, back to the
+  // button that opened it when it closes.
+  const renameButton = useRef<HTMLButtonElement>(null);
+  const deleteButton = useRef<HTMLButtonElement>(null);
+  const nameField = useRef<HTMLInputElement>(null);
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  const lastMode = useRef(mode);
+  useEffect(() => {
+    if (mode === "rename") nameField.current?.focus();
+    else if (mode === "delete") confirmButton.current?.focus();
+    else if (lastMode.current === "rename") renameButton.current?.focus();
+    else if (lastMode.current === "delete") deleteButton.current?.focus();
+    lastMode.current = mode;
+  }, [mode]);
+  const cancelOnEscape = (e: KeyboardEvent) => {
+    if (e.key === "Escape") {
+      e.preventDefault();
+      setMode("idle");
+    }
+  };
   const run = async (work: () => Promise<unknown>) => {
     setBusy(true);
     setError(null);
@@ -177,10 +197,10 @@ function SavedViewItem({ view, current, onNavigate }: { view: SavedView; current
       </a>
       {mode === "idle" ? (
         <span class="saved-view-actions">
-          <button type="button" class="link-button" aria-label={`Rename ${view.name}`} onClick={() => setMode("rename")}>
+          <button type="button" class="link-button" ref={renameButton} aria-label={`Rename ${view.name}`} onClick={() => setMode("rename")}>
             Rename
           </button>
-          <button type="button" class="link-button" aria-label={`Delete ${view.name}`} onClick={() => setMode("delete")}>
+          <button type="button" class="link-button" ref={deleteButton} aria-label={`Delete ${view.name}`} onClick={() => setMode("delete")}>
             Delete
           </button>
         </span>
@@ -188,6 +208,7 @@ function SavedViewItem({ view, current, onNavigate }: { view: SavedView; current
       {mode === "rename" ? (
         <form
           class="saved-view-form"
+          onKeyDown={cancelOnEscape}
           onSubmit={(e) => {
             e.preventDefault();
             const name = String(new FormData(e.currentTarget as HTMLFormElement).get("name") ?? "").trim();
@@ -200,7 +221,7 @@ function SavedViewItem({ view, current, onNavigate }: { view: SavedView; current
         >
           <label>
             New name
-            <input name="name" defaultValue={view.name} maxLength={80} autoFocus autocomplete="off" />
+            <input name="name" ref={nameField} defaultValue={view.name} maxLength={80} autocomplete="off" />
           </label>
           <button type="submit" disabled={busy}>
             Rename
@@ -211,12 +232,12 @@ function SavedViewItem({ view, current, onNavigate }: { view: SavedView; current
         </form>
       ) : null}
       {mode === "delete" ? (
-        <span class="saved-view-form" role="group" aria-label={`Delete ${view.name}?`}>
+        <span class="saved-view-form" role="group" aria-label={`Delete ${view.name}?`} onKeyDown={cancelOnEscape}>
           Delete “{view.name}”?{" "}
           <button
             type="button"
             disabled={busy}
-            autoFocus
+            ref={confirmButton}
             onClick={() =>
               void run(async () => {
                 await dir.deleteView(view.id);

@@ -302,9 +302,17 @@ function SaveView({ query }: { query: string }) {
   const [asking, setAsking] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const field = useRef<HTMLInputElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const wasAsking = useRef(false);
+  useEffect(() => {
+    if (asking) field.current?.focus();
+    else if (wasAsking.current) button.current?.focus();
+    wasAsking.current = asking;
+  }, [asking]);
   if (!asking) {
     return (
-      <button type="button" class="save-view" onClick={() => setAsking(true)}>
+      <button type="button" class="save-view" ref={button} onClick={() => setAsking(true)}>
         Save view
       </button>
     );
@@ -312,6 +320,12 @@ function SaveView({ query }: { query: string }) {
   return (
     <form
       class="save-view-form"
+      onKeyDown={(e) => {
+        if (e.key === "Escape") {
+          e.preventDefault();
+          setAsking(false);
+        }
+      }}
       onSubmit={async (e) => {
         e.preventDefault();
         const name = String(new FormData(e.currentTarget as HTMLFormElement).get("name") ?? "").trim();
@@ -334,7 +348,7 @@ function SaveView({ query }: { query: string }) {
     >
       <label>
         View name
-        <input name="name" maxLength={80} autoFocus autocomplete="off" />
+        <input name="name" ref={field} maxLength={80} autocomplete="off" />
       </label>
       <button type="submit" disabled={busy}>
         Save
