@@ -180,6 +180,9 @@ Status Authorize(const Principal& who, Action what, const Target& target) {
       return Status::Ok();
     case Action::kWatchLive:
       return Status::Ok();  // The stream filters by CanSee and CanSeeEvent.
+    case Action::kManageSavedViews:
+      if (who.is_agent()) return Status::Ok();
+      return Denied("saved views are an agent's own");
     case Action::kViewTeamFigures:
       if (who.is_lead_or_admin()) return Status::Ok();
       return Denied("only leads and admins see the team's figures and the digest");

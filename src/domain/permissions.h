@@ -45,9 +45,10 @@ enum class Action {
   // On a ticket (REQUIRES a ticket), placed here to keep the numbering of the actions above.
   kShowPresence,  // Say "I am viewing / typing on this ticket" and see who else is: agents.
   // Not tied to one ticket.
-  kViewSla,          // The business calendar and SLA policies in force: agents.
-  kViewQueues,       // The workspace's queue counts: agents.
-  kViewTeamFigures,  // Every agent's and team's follow-through figures, the digest: leads, admins.
+  kViewSla,           // The business calendar and SLA policies in force: agents.
+  kViewQueues,        // The workspace's queue counts: agents.
+  kViewTeamFigures,   // Every agent's and team's follow-through figures, the digest: leads, admins.
+  kManageSavedViews,  // List, save, change and delete one's own saved views: agents.
 };
 
 // What the action is applied to. Leave unused members null.

@@ -52,6 +52,10 @@ void Api::AddRoutes() {
 
   Add("GET", v1 + "/tickets", &Api::ListTickets);
   Add("GET", v1 + "/queues/counts", &Api::QueueCounts);
+  Add("GET", v1 + "/views", &Api::ListViews);
+  Add("POST", v1 + "/views", &Api::CreateView);
+  Add("PATCH", v1 + "/views/{id}", &Api::PatchView);
+  Add("DELETE", v1 + "/views/{id}", &Api::DeleteView);
   Add("POST", v1 + "/tickets", &Api::CreateTicket);
   Add("GET", v1 + "/tickets/{id}", &Api::GetTicket);
   Add("PATCH", v1 + "/tickets/{id}", &Api::PatchTicket);

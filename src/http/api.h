@@ -46,6 +46,12 @@ struct ApiOptions {
   std::string digest_time_zone = "UTC";
 };
 
+// The ticket list's filters and sort from `query` as `who` asks for them (limit and cursor are
+// allowed but not read here): GET /tickets and saved views share it, so a saved view never holds
+// a query the list refuses. InvalidArgument naming the parameter. Pure; safe from any thread.
+Result<storage::TicketQuery> ParseTicketListQuery(const QueryParams& query,
+                                                  const domain::Principal& who);
+
 // The REST API under /api/v1: parses and validates each request, asks domain::Authorize,
 // runs the domain rule through the store, and renders the result. Every failure leaves as
 // problem+json through ErrorResponse. Thread-safe; Handle never throws.
@@ -134,6 +140,12 @@ class Api {
   Result<Response> PostPresence(const Call& c);
   Result<Response> ListNotifications(const Call& c);
   Result<Response> MarkNotificationsSeen(const Call& c);
+
+  // Saved views (api_views.cc): each agent's own named list queries.
+  Result<Response> ListViews(const Call& c);
+  Result<Response> CreateView(const Call& c);
+  Result<Response> PatchView(const Call& c);
+  Result<Response> DeleteView(const Call& c);
 
   // People (api_people.cc).
   Result<Response> ListCustomers(const Call& c);

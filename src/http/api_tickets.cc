@@ -11,6 +11,7 @@
 #include "http/multipart.h"
 #include "http/render.h"
 #include "http/responses.h"
+#include "storage/search_terms.h"
 
 namespace steadfast::http {
 
@@ -206,42 +207,41 @@ Result<Response> Api::CreateTicket(const Call& c) {
   return Created(out);
 }
 
-Result<Response> Api::ListTickets(const Call& c) {
-  SF_RETURN_IF_ERROR(Authorize(*c.who, Action::kListTickets));
-  SF_RETURN_IF_ERROR(
-      c.query.OnlyAllowed({"status", "owner", "offered_to", "customer", "tag", "team", "sla",
-                           "silent", "q", "sort", "limit", "cursor"}));
+Result<storage::TicketQuery> ParseTicketListQuery(const QueryParams& query,
+                                                  const domain::Principal& who) {
+  SF_RETURN_IF_ERROR(query.OnlyAllowed({"status", "owner", "offered_to", "customer", "tag", "team",
+                                        "sla", "silent", "q", "sort", "limit", "cursor"}));
   storage::TicketQuery q;
-  if (auto s = c.query.Get("status")) {
+  if (auto s = query.Get("status")) {
     q.status = ParseTicketStatus(*s);
     if (!q.status) {
       return Status::InvalidArgument(
           "status", "'" + *s + "' is not one of " + std::string(AllowedTicketStatuses()));
     }
   }
-  if (auto o = c.query.Get("owner")) {
+  if (auto o = query.Get("owner")) {
     if (*o == "none") {
       q.unowned = true;
     } else if (*o == "me") {
-      if (!c.who->is_agent()) return Status::InvalidArgument("owner", "'me' is for agents");
-      q.owner = c.who->id;
+      if (!who.is_agent()) return Status::InvalidArgument("owner", "'me' is for agents");
+      q.owner = who.id;
     } else {
-      SF_ASSIGN_OR_RETURN(q.owner, c.query.PositiveInt("owner"));
+      SF_ASSIGN_OR_RETURN(q.owner, query.PositiveInt("owner"));
     }
   }
-  if (auto o = c.query.Get("offered_to")) {
+  if (auto o = query.Get("offered_to")) {
     // Handoffs are the team's business: customers never learn of them.
-    if (!c.who->is_agent()) return Status::InvalidArgument("offered_to", "is for agents");
+    if (!who.is_agent()) return Status::InvalidArgument("offered_to", "is for agents");
     if (*o == "me") {
-      q.offered_to = c.who->id;
+      q.offered_to = who.id;
     } else {
-      SF_ASSIGN_OR_RETURN(q.offered_to, c.query.PositiveInt("offered_to"));
+      SF_ASSIGN_OR_RETURN(q.offered_to, query.PositiveInt("offered_to"));
     }
   }
-  SF_ASSIGN_OR_RETURN(q.customer, c.query.PositiveInt("customer"));
-  SF_ASSIGN_OR_RETURN(q.team, c.query.PositiveInt("team"));
-  if (auto tag = c.query.Get("tag")) q.tag = AsciiLower(Trim(*tag));
-  if (auto sla = c.query.Get("sla")) {
+  SF_ASSIGN_OR_RETURN(q.customer, query.PositiveInt("customer"));
+  SF_ASSIGN_OR_RETURN(q.team, query.PositiveInt("team"));
+  if (auto tag = query.Get("tag")) q.tag = AsciiLower(Trim(*tag));
+  if (auto sla = query.Get("sla")) {
     if (*sla == "warning") {
       q.sla_alarm = storage::SlaAlarm::kWarning;
     } else if (*sla == "breached") {
@@ -253,17 +253,26 @@ Result<Response> Api::ListTickets(const Call& c) {
                                      "'" + *sla + "' is not one of warning, breached, at_risk");
     }
   }
-  q.text = c.query.Get("q").value_or("");
-  if (auto silent = c.query.Get("silent")) {
+  q.text = query.Get("q").value_or("");
+  if (!q.text.empty() && storage::SearchTerms(q.text).empty()) {
+    return Status::InvalidArgument("q", "has no searchable word");
+  }
+  if (auto silent = query.Get("silent")) {
     if (*silent != "true" && *silent != "false") {
       return Status::InvalidArgument("silent", "must be true or false");
     }
     q.silent = *silent == "true";
   }
-  SF_ASSIGN_OR_RETURN(q.limit, c.query.Limit(kDefaultLimit, kMaxLimit));
-  if (auto sort = c.query.Get("sort")) {
+  if (auto sort = query.Get("sort")) {
     SF_ASSIGN_OR_RETURN(q.sort, ParseTicketSort(*sort));
   }
+  return q;
+}
+
+Result<Response> Api::ListTickets(const Call& c) {
+  SF_RETURN_IF_ERROR(Authorize(*c.who, Action::kListTickets));
+  SF_ASSIGN_OR_RETURN(storage::TicketQuery q, ParseTicketListQuery(c.query, *c.who));
+  SF_ASSIGN_OR_RETURN(q.limit, c.query.Limit(kDefaultLimit, kMaxLimit));
   if (auto cursor = c.query.Get("cursor")) {
     SF_ASSIGN_OR_RETURN(q.after, ParseTicketCursor(*cursor, q.sort));
   }

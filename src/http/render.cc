@@ -339,7 +339,8 @@ json::value RenderTicketPage(const storage::TicketPage& page, const AgentNames& 
 namespace {
 
 bool SortHasKey(storage::TicketSort sort) {
-  return sort == storage::TicketSort::kLastActivity || sort == storage::TicketSort::kPriority;
+  return sort == storage::TicketSort::kLastActivity || sort == storage::TicketSort::kPriority ||
+         sort == storage::TicketSort::kSlaDue;
 }
 
 // A decimal integer filling all of `text`, within [min, max].
@@ -359,8 +360,10 @@ Result<storage::TicketSort> ParseTicketSort(std::string_view text) {
   if (text == "oldest") return storage::TicketSort::kOldest;
   if (text == "last_activity") return storage::TicketSort::kLastActivity;
   if (text == "priority") return storage::TicketSort::kPriority;
-  return Status::InvalidArgument(
-      "sort", "'" + std::string(text) + "' is not one of newest, oldest, last_activity, priority");
+  if (text == "sla_due") return storage::TicketSort::kSlaDue;
+  return Status::InvalidArgument("sort", "'" + std::string(text) +
+                                             "' is not one of newest, oldest, last_activity, "
+                                             "priority, sla_due");
 }
 
 std::string FormatTicketCursor(const storage::TicketCursor& c, storage::TicketSort sort) {

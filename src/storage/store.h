@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -79,11 +80,16 @@ enum class TicketSort {
   kOldest,        // id ascending.
   kLastActivity,  // updated_at descending, then id descending.
   kPriority,      // urgent, high, normal, low; within one priority the oldest first.
+  // Tickets with a running SLA clock by their earliest due time (most overdue first), then
+  // those without one, oldest first.
+  kSlaDue,
 };
 
 // Where the previous page ended: the last item's sort key and id. `key` is updated_at (millis)
-// for kLastActivity, the priority rank (0 urgent … 3 low) for kPriority, unused otherwise.
+// for kLastActivity, the priority rank (0 urgent … 3 low) for kPriority, the SLA due time
+// (millis; kNoSlaDue for a ticket without a running clock) for kSlaDue, unused otherwise.
 struct TicketCursor {
+  static constexpr int64_t kNoSlaDue = INT64_MAX;
   int64_t key = 0;
   TicketId id = 0;
   friend bool operator==(const TicketCursor&, const TicketCursor&) = default;
@@ -118,6 +124,25 @@ struct TicketPage {
   std::optional<TicketCursor> next;  // Absent on the last page.
   // The customer of every item, read in one batched query with the page.
   std::map<CustomerId, CustomerLabel> customers;
+};
+
+// An agent's saved view of the ticket list: a name and the list's query string (filters and
+// sort, as GET /tickets takes them; the API validates it). Only its agent sees it.
+struct SavedView {
+  int64_t id = 0;
+  AgentId agent_id = 0;
+  std::string name;   // 1..kMaxSavedViewName bytes on one line; unique per agent (any case).
+  std::string query;  // "status=open&sort=sla_due"; empty: every ticket, newest first.
+  Timestamp created_at;
+  Timestamp updated_at;
+};
+inline constexpr int kMaxSavedViews = 50;  // Per agent.
+inline constexpr size_t kMaxSavedViewName = 80;
+
+// A change to a saved view: what is set changes.
+struct SavedViewChange {
+  std::optional<std::string> name;
+  std::optional<std::string> query;
 };
 
 // The sizes of the workspace's queues for one agent. Each is one indexed count.
@@ -490,6 +515,15 @@ class Store {
       const std::function<std::string(const DigestMail&)>& make_message_id) = 0;
   virtual Status FinishDigest(int64_t id, bool sent, std::string_view error,
                               std::optional<Timestamp> retry_at, Timestamp now) = 0;
+
+  // Saved views (see SavedView), each agent's own, oldest first. Another agent's view is
+  // NotFound, as is one that does not exist. Create and Update: Conflict when the agent has a
+  // view of that name (any letter case); Create: Conflict when the agent has kMaxSavedViews.
+  virtual Result<std::vector<SavedView>> ListSavedViews(AgentId agent) = 0;
+  virtual Result<SavedView> CreateSavedView(AgentId agent, std::string name, std::string query) = 0;
+  virtual Result<SavedView> UpdateSavedView(AgentId agent, int64_t id,
+                                            const SavedViewChange& change) = 0;
+  virtual Status DeleteSavedView(AgentId agent, int64_t id) = 0;
 
   // Attachments: metadata, then the bytes by content hash.
   virtual Result<domain::Attachment> GetAttachment(domain::AttachmentId id) = 0;

@@ -170,6 +170,7 @@ const Row kMatrix[] = {
   {Action::kViewSla,             "ViewSla",             {O,  O,  O,   O,  O,  D,   D,  D,  D}},
   {Action::kViewQueues,          "ViewQueues",          {O,  O,  O,   O,  O,  D,   D,  D,  D}},
   {Action::kViewTeamFigures,     "ViewTeamFigures",     {D,  D,  O,   O,  O,  D,   D,  D,  D}},
+  {Action::kManageSavedViews,    "ManageSavedViews",    {O,  O,  O,   O,  D,  D,   D,  D,  D}},
 };
 // clang-format on
 
@@ -202,7 +203,7 @@ TEST(PermissionMatrixTest, CoversEveryActionOnce) {
   for (const Row& row : kMatrix) {
     EXPECT_TRUE(seen.insert(static_cast<int>(row.action)).second) << row.name << " twice";
   }
-  const int action_count = static_cast<int>(Action::kViewTeamFigures) + 1;
+  const int action_count = static_cast<int>(Action::kManageSavedViews) + 1;
   EXPECT_EQ(static_cast<int>(seen.size()), action_count);
   for (int a = 0; a < action_count; ++a) EXPECT_EQ(seen.count(a), 1u) << "action " << a;
 }

@@ -139,6 +139,14 @@ class OpenApiTest(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         self.assert_shape("TicketPage", r.json())
         self.assert_shape("TicketListItem", r.json()["items"][0])
+
+        r = self.api.post("/api/v1/views", {"name": "Schema view " + email, "query": "sort=sla_due"})
+        self.assertEqual(r.status, 201, r)
+        self.assert_shape("SavedView", r.json())
+        r = self.api.get("/api/v1/views")
+        self.assertEqual(r.status, 200, r)
+        self.assert_shape("SavedViewList", r.json())
+
         r = self.api.get("/api/v1/tickets?limit=1&sort=priority")
         self.assert_shape("TicketPage", r.json())
 

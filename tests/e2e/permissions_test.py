@@ -234,6 +234,24 @@ class PermissionMatrixTest(unittest.TestCase):
                 return {"id": t["id"], "ticket": t}
             return make
 
+        def view_of(agent):
+            v = cls.ok(cls.clients[agent].post(V1 + "/views", {"name": unique("Mine"),
+                                                               "query": "owner=me"}),
+                       201, "save a view")
+            return v["id"]
+
+        def own_view(body):
+            """A fresh view of the caller's own (customers get one of the owner agent's)."""
+            def make(who):
+                req = {"id": view_of(who if who in AGENTS else "owner")}
+                if body is not None:
+                    req["body"] = body
+                return req
+            return make
+
+        def owners_view(who):
+            return {"id": view_of("owner"), "body": {"query": "sort=oldest"}}
+
         def new_ticket_body(who):
             if who in CUSTOMERS:
                 return {"body": {"subject": unique("Portal ticket"), "body": "Help, please."}}
@@ -410,6 +428,18 @@ class PermissionMatrixTest(unittest.TestCase):
                 expect(200, 200, 200, 200, 403, 403, 403, 403)),
             Row("POST", V1 + "/notifications/seen", fixed(body={"up_to": 1}),
                 expect(200, 200, 200, 200, 403, 403, 403, 403)),
+            # Saved views: each agent's own (another agent's view is not found); not customers.
+            Row("GET", V1 + "/views", fixed(), agents_only(200)),
+            Row("POST", V1 + "/views",
+                lambda who: {"body": {"name": unique("View"), "query": "sort=sla_due"}},
+                agents_only(201)),
+            Row("PATCH", V1 + "/views/{id}", own_view({"name": unique("Renamed")}),
+                agents_only(200)),
+            Row("DELETE", V1 + "/views/{id}", own_view(None), agents_only(204)),
+            Row("PATCH", V1 + "/views/{id}", owners_view, expect(404, 404, 200, 404, 403, 403, 403, 403),
+                label="the owner agent's view"),
+            Row("DELETE", V1 + "/views/{id}", owners_view, expect(404, 404, 204, 404, 403, 403, 403, 403),
+                label="the owner agent's view"),
             # The IMAP pollers' status: leads and admins (no mailbox is configured here).
             Row("GET", V1 + "/mail/mailboxes", fixed(),
                 expect(200, 200, 403, 403, 403, 403, 403, 403)),

@@ -98,6 +98,23 @@ class QueuesTest : public ::testing::Test {
     });
   }
 
+  // Sets the ticket's SLA clocks as the finisher would: one running clock per `due` (set) and a
+  // paused one per empty entry. Writes only the bookkeeping (no event).
+  void SetClocks(TicketId id, std::vector<std::optional<Timestamp>> dues) {
+    Modify(id, [&](const TicketState& s) -> Result<domain::Change> {
+      domain::Change c{s.ticket, {}, {}, {}, {}};
+      c.after.sla = domain::SlaState{};
+      c.after.sla.computed = true;
+      for (const auto& due : dues) {
+        domain::SlaClock k;
+        k.due_at = due;
+        if (!due) k.remaining_ms = 60000;
+        c.after.sla.clocks.push_back(k);
+      }
+      return c;
+    });
+  }
+
   // Every page of `q` (sort included) with `limit`, calling `between` after each page.
   std::vector<TicketId> Walk(TicketQuery q, int limit, const std::function<void()>& between = {}) {
     std::vector<TicketId> seen;
@@ -371,6 +388,121 @@ TEST_F(QueuesTest, ADigestIsQueuedOncePerLeadAndDayThenClaimedAndFinished) {
 
 // The queries behind the queues and the figures, as the store writes them: each must read an
 // index, never scan the tickets or messages tables nor sort a whole queue.
+TEST_F(QueuesTest, SlaDueListsRunningClocksByDeadlineThenTheRestAndPagesWithoutGaps) {
+  const Timestamp now = clock_.Now();
+  const TicketId a = Open("a", "a@example.com");
+  const TicketId b = Open("b", "b@example.com");  // No clock at all.
+  const TicketId c = Open("c", "c@example.com");
+  const TicketId d = Open("d", "d@example.com");
+  const TicketId e = Open("e", "e@example.com");
+  const TicketId f = Open("f", "f@example.com");
+  SetClocks(a, {Plus(now, 3h)});
+  SetClocks(c, {Plus(now, -1h)});                // Overdue: first.
+  SetClocks(d, {std::nullopt});                  // Paused only: no running clock.
+  SetClocks(e, {Plus(now, 3h)});                 // The same deadline as a: by id.
+  SetClocks(f, {Plus(now, 9h), Plus(now, 2h)});  // The earliest of its clocks counts.
+
+  TicketQuery q;
+  q.sort = TicketSort::kSlaDue;
+  for (int limit : {1, 2, 3, 4, 10}) {
+    EXPECT_THAT(Walk(q, limit), ElementsAre(c, f, a, e, b, d)) << limit;
+  }
+  // With a filter (its bindings appear in both halves of the query).
+  Modify(a, [&](const TicketState& s) {
+    return domain::TakeOwnership(s, Principal::ForAgent(bo_), clock_.Now());
+  });
+  q.status = TicketStatus::kNew;
+  EXPECT_THAT(Walk(q, 1), ElementsAre(c, f, e, b, d));
+
+  // An ordinary change (a reply) keeps the deadline; a clock that stops leaves the list's head.
+  Reply(c, bo_);
+  q.status.reset();
+  EXPECT_THAT(Walk(q, 2), ElementsAre(c, f, a, e, b, d));
+  SetClocks(c, {});
+  EXPECT_THAT(Walk(q, 2), ElementsAre(f, a, e, b, c, d));
+}
+
+TEST_F(QueuesTest, SlaDuePagingIsStableWhileDeadlinesArriveBehindTheCursor) {
+  const Timestamp now = clock_.Now();
+  std::vector<TicketId> before;
+  for (int i = 0; i < 6; ++i) {
+    before.push_back(Open(testing::Cat("t", i), "p@example.com"));
+    if (i % 2 == 0) SetClocks(before.back(), {Plus(now, std::chrono::hours(i + 1))});
+  }
+  TicketQuery q;
+  q.sort = TicketSort::kSlaDue;
+  const std::vector<TicketId> seen = Walk(q, 2, [&] {
+    SetClocks(Open("late", "q@example.com"), {Plus(now, -5h)});  // Sorts before the cursor.
+  });
+  std::set<TicketId> unique(seen.begin(), seen.end());
+  EXPECT_EQ(unique.size(), seen.size());
+  for (TicketId id : before) EXPECT_EQ(unique.count(id), 1u) << id;
+}
+
+TEST_F(QueuesTest, SlaDueReadsTheDeadlineIndexInOrder) {
+  const std::string plan = Plan(
+      "SELECT id FROM tickets WHERE 1 AND sla_due_at IS NOT NULL AND (sla_due_at, id) > (5, 5)"
+      " ORDER BY sla_due_at, id LIMIT 51");
+  EXPECT_THAT(plan, HasSubstr("tickets_by_sla_due")) << plan;
+  EXPECT_THAT(plan, Not(HasSubstr("TEMP B-TREE"))) << plan;
+  // Those without a clock are read in id order (mostly resolved and closed tickets: the first
+  // rows the scan meets fill the page).
+  const std::string rest =
+      Plan("SELECT id FROM tickets WHERE 1 AND sla_due_at IS NULL AND id > 5 ORDER BY id LIMIT 51");
+  EXPECT_THAT(rest, Not(HasSubstr("TEMP B-TREE"))) << rest;
+}
+
+TEST_F(QueuesTest, SavedViewsBelongToTheirAgentAndKeepNamesUnique) {
+  const SavedView v =
+      Must(store_->CreateSavedView(bo_.id, "Urgent mine", "owner=me&sort=priority"));
+  EXPECT_GT(v.id, 0);
+  EXPECT_EQ(v.agent_id, bo_.id);
+  EXPECT_EQ(v.created_at, clock_.Now());
+  const SavedView w = Must(store_->CreateSavedView(bo_.id, "Due soon", "sort=sla_due"));
+  Must(store_->CreateSavedView(cy_.id, "Urgent mine", "sort=oldest"));  // Cy's own: allowed.
+
+  auto dup = store_->CreateSavedView(bo_.id, "URGENT MINE", "");
+  EXPECT_EQ(dup.status().code(), StatusCode::kConflict);
+  std::vector<SavedView> mine = Must(store_->ListSavedViews(bo_.id));
+  ASSERT_EQ(mine.size(), 2u);
+  EXPECT_EQ(mine[0].name, "Urgent mine");
+  EXPECT_EQ(mine[1].query, "sort=sla_due");
+
+  // Another agent's view is not found, and nothing of it changes.
+  EXPECT_EQ(store_->UpdateSavedView(cy_.id, v.id, {"Mine now", {}}).status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(store_->DeleteSavedView(cy_.id, v.id).code(), StatusCode::kNotFound);
+  EXPECT_EQ(Must(store_->ListSavedViews(bo_.id))[0].name, "Urgent mine");
+
+  clock_.Advance(1min);
+  EXPECT_EQ(store_->UpdateSavedView(bo_.id, w.id, {"urgent MINE", {}}).status().code(),
+            StatusCode::kConflict);
+  const SavedView renamed = Must(store_->UpdateSavedView(bo_.id, w.id, {"Due today", {}}));
+  EXPECT_EQ(renamed.query, "sort=sla_due");
+  EXPECT_EQ(renamed.updated_at, clock_.Now());
+  // The same name in another case: a rename of the view itself.
+  Must(store_->UpdateSavedView(bo_.id, w.id, {"DUE TODAY", "status=open"}));
+  mine = Must(store_->ListSavedViews(bo_.id));
+  EXPECT_EQ(mine[1].name, "DUE TODAY");
+  EXPECT_EQ(mine[1].query, "status=open");
+
+  ASSERT_TRUE(store_->DeleteSavedView(bo_.id, v.id).ok());
+  EXPECT_EQ(store_->DeleteSavedView(bo_.id, v.id).code(), StatusCode::kNotFound);
+  EXPECT_EQ(Must(store_->ListSavedViews(bo_.id)).size(), 1u);
+  EXPECT_EQ(Must(store_->ListSavedViews(cy_.id)).size(), 1u);
+}
+
+TEST_F(QueuesTest, AnAgentKeepsAtMostTheLimitOfSavedViews) {
+  for (int i = 1; i < kMaxSavedViews; ++i) {
+    Must(store_->CreateSavedView(bo_.id, testing::Cat("v", i), ""));
+  }
+  const SavedView last = Must(store_->CreateSavedView(bo_.id, "last", ""));
+  EXPECT_EQ(store_->CreateSavedView(bo_.id, "one more", "").status().code(), StatusCode::kConflict);
+  EXPECT_EQ(Must(store_->ListSavedViews(bo_.id)).size(), static_cast<size_t>(kMaxSavedViews));
+  ASSERT_TRUE(store_->DeleteSavedView(bo_.id, last.id).ok());
+  Must(store_->CreateSavedView(bo_.id, "one more", ""));
+}
+
 TEST_F(QueuesTest, QueueQueriesReadIndexesNotWholeTables) {
   const std::string rank =
       "(CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END)";

@@ -523,6 +523,35 @@ async function main() {
       await auditPage(page, "the follow-through panel");
     });
 
+    await check("a list sorted by SLA deadline saved as a view survives a reload; renamed and deleted by keyboard", async () => {
+      await page.goto(`${base}/queues/all?sort=sla_due`);
+      await page.locator("[data-row]").first().waitFor();
+      await page.getByRole("button", { name: "Save view" }).click();
+      await page.getByLabel("View name").fill("By deadline");
+      await page.getByLabel("View name").press("Enter");
+      await page.waitForURL(/\/views\/\d+$/);
+      await page.reload();
+      await page.locator("#list-title", { hasText: "By deadline" }).waitFor();
+      assert.equal(await page.locator("#filter-sort").inputValue(), "sla_due");
+      await page.locator("[data-row]").first().waitFor();
+      const saved = page.getByRole("list", { name: "Saved views" });
+      await saved.getByRole("button", { name: "Rename By deadline" }).focus();
+      await page.keyboard.press("Enter");
+      await page.waitForFunction(() => document.activeElement?.getAttribute("name") === "name");
+      await page.getByLabel("New name").fill("Deadlines");
+      await page.getByLabel("New name").press("Enter");
+      await saved.getByRole("link", { name: "Deadlines" }).waitFor();
+      await page.screenshot({ path: join(artifacts, "09b-saved-view.png") });
+      await saved.getByRole("button", { name: "Delete Deadlines" }).focus();
+      await page.keyboard.press("Enter");
+      // The confirmation's Delete takes the focus: Enter again deletes.
+      await page.getByRole("group", { name: "Delete Deadlines?" }).waitFor();
+      await page.waitForFunction(() => document.activeElement?.textContent === "Delete");
+      await page.keyboard.press("Enter");
+      await page.waitForURL(/\/queues\/mine$/);
+      await page.getByRole("list", { name: "Saved views" }).waitFor({ state: "detached" });
+    });
+
     await check("phone width: one column, the ticket with a way back", async () => {
       const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
       const p = await phone.newPage();

@@ -1,6 +1,7 @@
 // The queues on the left. "Nobody owns these" is an alarm, not a parking place: it is shown
 // in red while anything is in it.
-import type { Team, TicketQuery } from "./api/types";
+import type { SavedView, Team, TicketQuery } from "./api/types";
+import { parseListQuery } from "./lib/listview";
 
 export interface QueueDef {
   key: string;
@@ -9,6 +10,7 @@ export interface QueueDef {
   query: TicketQuery;
   alarm?: boolean;
   alarmLabel?: string; // What a non-zero count means, for screen readers: "without an owner".
+  viewId?: number; // Set for an agent's saved view.
 }
 
 export const FIXED_QUEUES: QueueDef[] = [
@@ -29,8 +31,8 @@ export const FIXED_QUEUES: QueueDef[] = [
   {
     key: "sla",
     label: "SLA at risk",
-    hint: "Tickets whose SLA deadline is near (warned) or missed (breached)",
-    query: { sla: "at_risk" },
+    hint: "Tickets whose SLA deadline is near (warned) or missed (breached), the soonest deadline first",
+    query: { sla: "at_risk", sort: "sla_due" },
     alarm: true,
     alarmLabel: "at risk of missing or past their SLA",
   },
@@ -59,7 +61,24 @@ export function teamQueue(t: Team): QueueDef {
   return { key: `team-${t.id}`, label: t.name, hint: `Tickets of the ${t.name} team`, query: { team: t.id } };
 }
 
-export function findQueue(key: string, teams: Team[]): QueueDef | null {
+// An agent's saved view as a queue: its key is "view-<id>", its path /views/<id>.
+export function viewQueue(v: SavedView): QueueDef {
+  return { key: `view-${v.id}`, label: v.name, hint: "Your saved view", query: parseListQuery(v.query), viewId: v.id };
+}
+
+// The saved view's id for a queue key ("view-12" → 12), or null.
+export function viewIdOf(key: string): number | null {
+  const m = /^view-([1-9][0-9]*)$/.exec(key);
+  return m ? Number(m[1]) : null;
+}
+
+// Where a queue lives: /queues/<key>, or /views/<id> for a saved view.
+export function queuePath(key: string): string {
+  const view = viewIdOf(key);
+  return view === null ? `/queues/${key}` : `/views/${view}`;
+}
+
+export function findQueue(key: string, teams: Team[], views: SavedView[] = []): QueueDef | null {
   const fixed = FIXED_QUEUES.find((q) => q.key === key);
   if (fixed) return fixed;
   if (key === ALL_QUEUE.key) return ALL_QUEUE;
@@ -67,6 +86,11 @@ export function findQueue(key: string, teams: Team[]): QueueDef | null {
   if (m) {
     const team = teams.find((t) => t.id === Number(m[1]));
     return team ? teamQueue(team) : null;
+  }
+  const view = viewIdOf(key);
+  if (view !== null) {
+    const v = views.find((x) => x.id === view);
+    return v ? viewQueue(v) : null;
   }
   return null;
 }

@@ -2,6 +2,7 @@
 // without a file extension, so these URLs survive a reload and can be shared:
 //   /queues/mine  /queues/unowned  /queues/waiting  /queues/team-2  /queues/all
 //   (a queue's filters and sort ride in the query: /queues/all?status=open&tag=billing&sort=age)
+//   /views/12     (an agent's saved view; its filters and sort on top ride in the query too)
 //   /tickets/123
 //   /search?q=invoice
 //   /follow-through?days=30   (the follow-through panel)
@@ -21,6 +22,8 @@ export function parseRoute(pathname: string, search: string): Route {
   if (path === "/") return { name: "queue", queue: "mine", filters: "" };
   let m = /^\/queues\/([a-z0-9-]+)$/.exec(path);
   if (m) return { name: "queue", queue: m[1], filters: search.replace(/^\?/, "") };
+  m = /^\/views\/([1-9][0-9]{0,17})$/.exec(path);
+  if (m) return { name: "queue", queue: `view-${m[1]}`, filters: search.replace(/^\?/, "") };
   m = /^\/tickets\/([1-9][0-9]{0,17})$/.exec(path);
   if (m) return { name: "ticket", id: Number(m[1]) };
   if (path === "/follow-through") return { name: "follow", search: search.replace(/^\?/, "") };

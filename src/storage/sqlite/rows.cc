@@ -15,7 +15,15 @@ const char kTicketColumns[] =
     "id, number, subject, customer_id, company_id, owner_id, team_id, status, priority, tags, "
     "channel, created_at, updated_at, version, outcome, statement, alternatives, duplicate_of, "
     "resolved_by, resolved_at, waiting_since, silence_raised_at, chases, followup_asked_at, sla, "
-    "sla_next_at, sla_alarm";
+    "sla_next_at, sla_alarm, sla_due_at";
+
+std::optional<int64_t> SlaDueAt(const SlaState& s) {
+  std::optional<int64_t> due;
+  for (const SlaClock& k : s.clocks) {
+    if (k.due_at && (!due || k.due_at->millis < *due)) due = k.due_at->millis;
+  }
+  return due;
+}
 
 namespace {
 
@@ -211,7 +219,7 @@ Status BindTicket(Statement& st, const Ticket& t) {
   } else if (t.status != TicketStatus::kResolved && t.status != TicketStatus::kClosed) {
     next_at = 0;
   }
-  st.Bind(25, SlaJson(t.sla)).Bind(26, next_at).Bind(27, SlaAlarm(t.sla));
+  st.Bind(25, SlaJson(t.sla)).Bind(26, next_at).Bind(27, SlaAlarm(t.sla)).Bind(28, SlaDueAt(t.sla));
   return Status::Ok();
 }
 
@@ -454,7 +462,7 @@ Status InsertTicket(Connection& conn, Ticket& t, const std::string& customer_sea
   t.id = st.Int(0);
   t.number = t.id;
   Statement ins = conn.Prepare(std::string("INSERT INTO tickets(") + kTicketColumns +
-                               ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                               ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   SF_RETURN_IF_ERROR(BindTicket(ins, t));
   SF_RETURN_IF_ERROR(ins.Run());
   conn.DeferIndexWrite("INSERT INTO ticket_search(rowid, subject, customer) VALUES(?1, ?2, ?3)",
@@ -464,7 +472,8 @@ Status InsertTicket(Connection& conn, Ticket& t, const std::string& customer_sea
 
 Status WriteSla(Connection& conn, const Ticket& t) {
   Statement up = conn.Prepare(
-      "UPDATE tickets SET sla = ?25, sla_next_at = ?26, sla_alarm = ?27 WHERE id = ?1 AND "
+      "UPDATE tickets SET sla = ?25, sla_next_at = ?26, sla_alarm = ?27, sla_due_at = ?28 WHERE "
+      "id = ?1 AND "
       "version = ?14");
   SF_RETURN_IF_ERROR(BindTicket(up, t));
   SF_RETURN_IF_ERROR(up.Run());
@@ -493,10 +502,10 @@ Result<TicketWrite> WriteChange(Connection& conn, Change change,
         "status = ?8, priority = ?9, tags = ?10, updated_at = ?13, version = ?14, "
         "outcome = ?15, statement = ?16, alternatives = ?17, duplicate_of = ?18, "
         "resolved_by = ?19, resolved_at = ?20, waiting_since = ?21, silence_raised_at = ?22, "
-        "chases = ?23, followup_asked_at = ?24, sla = ?25, sla_next_at = ?26, sla_alarm = ?27 "
-        "WHERE id = ?1 AND version = ?28");
+        "chases = ?23, followup_asked_at = ?24, sla = ?25, sla_next_at = ?26, sla_alarm = ?27, "
+        "sla_due_at = ?28 WHERE id = ?1 AND version = ?29");
     SF_RETURN_IF_ERROR(BindTicket(up, t));
-    up.Bind(28, before.version);
+    up.Bind(29, before.version);
     SF_RETURN_IF_ERROR(up.Run());
     if (conn.Changes() != 1) return Status::Conflict("ticket was changed concurrently");
     if (before.subject != t.subject) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "common/result.h"
@@ -15,6 +16,9 @@ namespace steadfast::storage::sqlite {
 // The ticket columns, in the order ReadTicket expects.
 extern const char kTicketColumns[];
 domain::Ticket ReadTicket(const Statement& st, int first_col = 0);
+// The column sla_due_at: the earliest due time (millis) of a running SLA clock; none when no
+// clock runs (paused clocks have no due time).
+std::optional<int64_t> SlaDueAt(const domain::SlaState& s);
 
 Result<domain::Ticket> LoadTicket(Connection& conn, domain::TicketId id);
 Result<domain::TicketState> LoadTicketState(Connection& conn, domain::TicketId id);

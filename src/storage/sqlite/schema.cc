@@ -357,6 +357,24 @@ CREATE TABLE digests(
   UNIQUE(agent_id, day));
 CREATE INDEX digests_due ON digests(state, next_attempt_at);
 )sql",
+      // 17: saved views and the list sorted by SLA deadline. A ticket keeps the earliest due time
+      // of its running SLA clocks (derived from `sla` on every write; NULL when no clock runs),
+      // read through a partial index in deadline order. Each agent's saved views (a name and a
+      // ticket list query) are theirs alone; a name is unique per agent, letter case aside.
+      R"sql(
+ALTER TABLE tickets ADD COLUMN sla_due_at INTEGER;
+UPDATE tickets SET sla_due_at = (SELECT min(json_extract(value, '$.due'))
+  FROM json_each(tickets.sla, '$.clocks')) WHERE sla <> '';
+CREATE INDEX tickets_by_sla_due ON tickets(sla_due_at, id) WHERE sla_due_at IS NOT NULL;
+CREATE TABLE saved_views(
+  id INTEGER PRIMARY KEY,
+  agent_id INTEGER NOT NULL REFERENCES agents(id),
+  name TEXT NOT NULL,
+  query TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE(agent_id, name COLLATE NOCASE));
+)sql",
   };
   return kMigrations;
 }

@@ -114,6 +114,11 @@ class SqliteStore final : public Store {
   Result<domain::EventId> LatestEventId() override;
   Result<NotificationPage> ListNotifications(const NotificationQuery& q) override;
   Result<domain::EventId> MarkNotificationsSeen(AgentId agent, domain::EventId up_to) override;
+  Result<std::vector<SavedView>> ListSavedViews(AgentId agent) override;
+  Result<SavedView> CreateSavedView(AgentId agent, std::string name, std::string query) override;
+  Result<SavedView> UpdateSavedView(AgentId agent, int64_t id,
+                                    const SavedViewChange& change) override;
+  Status DeleteSavedView(AgentId agent, int64_t id) override;
   Result<std::vector<TicketId>> DueSla(Timestamp now, int limit) override;
   Result<domain::Attachment> GetAttachment(domain::AttachmentId id) override;
   Result<std::string> ReadBlob(std::string_view sha256) override;

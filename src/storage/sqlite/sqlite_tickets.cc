@@ -332,6 +332,35 @@ Result<TicketPage> SqliteStore::ListTickets(const TicketQuery& q) {
         args.emplace_back(fetch);
       }
       break;
+    case TicketSort::kSlaDue:
+      if (q.after && q.after->key == TicketCursor::kNoSlaDue) {
+        sql += " AND sla_due_at IS NULL AND id > ? ORDER BY id LIMIT ?";
+        args.emplace_back(q.after->id);
+        args.emplace_back(fetch);
+        break;
+      }
+      {
+        // Tickets with a clock through the partial index on (sla_due_at, id), then those without
+        // one by id: two ordered seeks merged, as for priority.
+        const std::string filters = sql.substr(sql.find(" FROM tickets WHERE "));
+        const std::vector<std::variant<int64_t, std::string>> filter_args = args;
+        const std::string columns =
+            std::string(kTicketColumns) + ", IFNULL(sla_due_at, 9223372036854775807) AS sort_due";
+        sql = std::string("SELECT * FROM (SELECT ") + columns + filters +
+              " AND sla_due_at IS NOT NULL" + (q.after ? " AND (sla_due_at, id) > (?, ?)" : "") +
+              " ORDER BY sla_due_at, id LIMIT ?) UNION ALL SELECT * FROM (SELECT " + columns +
+              filters +
+              " AND sla_due_at IS NULL ORDER BY id LIMIT ?) ORDER BY sort_due, id LIMIT ?";
+        if (q.after) {
+          args.emplace_back(q.after->key);
+          args.emplace_back(q.after->id);
+        }
+        args.emplace_back(fetch);
+        args.insert(args.end(), filter_args.begin(), filter_args.end());
+        args.emplace_back(fetch);
+        args.emplace_back(fetch);
+      }
+      break;
   }
 
   auto conn = Read();
@@ -352,6 +381,9 @@ Result<TicketPage> SqliteStore::ListTickets(const TicketQuery& q) {
     TicketCursor next{0, last.id};
     if (q.sort == TicketSort::kLastActivity) next.key = last.updated_at.millis;
     if (q.sort == TicketSort::kPriority) next.key = PriorityRank(last.priority);
+    if (q.sort == TicketSort::kSlaDue) {
+      next.key = SlaDueAt(last.sla).value_or(TicketCursor::kNoSlaDue);
+    }
     page.next = next;
   }
   SF_RETURN_IF_ERROR(LoadCustomerLabels(*conn, page.items, &page.customers));

@@ -24,6 +24,7 @@ import type {
   PromiseQuery,
   Promise_,
   QueueCounts,
+  SavedView,
   ResolveRequest,
   SearchHit,
   Team,
@@ -180,6 +181,23 @@ export class Api {
   // How many tickets each of the caller's queues holds.
   queueCounts(signal?: AbortSignal): Promise<QueueCounts> {
     return this.request("GET", "/queues/counts", { signal });
+  }
+
+  // Saved views (the caller's own) ------------------------------------------------------------
+  views(signal?: AbortSignal): Promise<{ items: SavedView[] }> {
+    return this.request("GET", "/views", { signal });
+  }
+
+  createView(name: string, query: string): Promise<SavedView> {
+    return this.request("POST", "/views", { json: { name, query } });
+  }
+
+  updateView(id: number, change: { name?: string; query?: string }): Promise<SavedView> {
+    return this.request("PATCH", `/views/${id}`, { json: change });
+  }
+
+  deleteView(id: number): Promise<void> {
+    return this.request("DELETE", `/views/${id}`);
   }
 
   // Follow-through ----------------------------------------------------------------------------

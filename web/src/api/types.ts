@@ -210,7 +210,17 @@ export interface TicketQuery {
 }
 
 // The orders the API lists tickets in (keyset pages in each).
-export type TicketSort = "newest" | "oldest" | "last_activity" | "priority";
+export type TicketSort = "newest" | "oldest" | "last_activity" | "priority" | "sla_due";
+
+// GET /views: an agent's own saved view of the ticket list. `query` is the list's query string
+// (filters and sort, without "?"), as GET /tickets takes it.
+export interface SavedView {
+  id: number;
+  name: string;
+  query: string;
+  created_at: string;
+  updated_at: string;
+}
 
 // GET /queues/counts
 export interface QueueCounts {

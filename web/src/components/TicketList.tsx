@@ -1,5 +1,6 @@
 // A queue: filters, sort, and the tickets, loaded a keyset page at a time as the agent scrolls
-// (or presses j past the end, or the "Load more" button).
+// (or presses j past the end, or the "Load more" button). With filters or a sort of the agent's
+// own, "Save view" keeps the list as a saved view (asking for a name).
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { errorText } from "../api/client";
 import type { Ticket, TicketListItem } from "../api/types";
@@ -9,8 +10,9 @@ import { useDirectory } from "../lib/directory";
 import { debounce, listShouldRefresh, mergeFirstPage, useLive } from "../lib/live";
 import { STATUS_LABEL } from "../lib/format";
 import type { ListFilters } from "../lib/listview";
-import { SORTS, applyChange, effectiveQuery, filtersToSearch } from "../lib/listview";
+import { SORTS, applyChange, effectiveQuery, filtersToSearch, listQueryToSearch } from "../lib/listview";
 import type { QueueDef } from "../queues";
+import { queuePath } from "../queues";
 import { navigate, onLinkClick } from "../router";
 import { Age, ErrorLine, PriorityBadge, StatusBadge } from "./Bits";
 import { SlaBadge } from "./Sla";
@@ -144,9 +146,11 @@ export function TicketList({ queue, filters, openId }: Props) {
     return () => window.removeEventListener("sf:list-end", more);
   }, [loadPage]);
 
+  const defaultSort = queue.query.sort ?? "newest";
   const setFilter = (patch: Partial<ListFilters>) => {
-    navigate(`/queues/${queue.key}${filtersToSearch({ ...filters, ...patch })}`, { replace: true });
+    navigate(`${queuePath(queue.key)}${filtersToSearch({ ...filters, ...patch }, defaultSort)}`, { replace: true });
   };
+  const ownFilters = filtersToSearch(filters, defaultSort) !== "";
 
   const shown = items;
   const alarmCount = unowned ?? items.length;
@@ -164,7 +168,8 @@ export function TicketList({ queue, filters, openId }: Props) {
           ) : null}
         </h2>
         <p class="list-hint">{queue.hint}</p>
-        <details class="filters" open={Boolean(filters.status || filters.tag || filters.q || filters.sort !== "newest")}>
+        {ownFilters ? <SaveView query={listQueryToSearch(query)} /> : null}
+        <details class="filters" open={ownFilters}>
           <summary>Filter and sort</summary>
           <div class="filter-grid">
             <span class="filter-field">
@@ -288,4 +293,70 @@ function TicketRow({ t, open, queueKey }: { t: TicketListItem; open: boolean; qu
 function dedupe(old: TicketListItem[], next: TicketListItem[]): TicketListItem[] {
   const seen = new Set(old.map((t) => t.id));
   return [...old, ...next.filter((t) => !seen.has(t.id))];
+}
+
+// "Save view": asks for a name, then keeps `query` (the list as shown) as the agent's saved view
+// and opens it.
+function SaveView({ query }: { query: string }) {
+  const { dir } = useWorkspace();
+  const [asking, setAsking] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const field = useRef<HTMLInputElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const wasAsking = useRef(false);
+  useEffect(() => {
+    if (asking) field.current?.focus();
+    else if (wasAsking.current) button.current?.focus();
+    wasAsking.current = asking;
+  }, [asking]);
+  if (!asking) {
+    return (
+      <button type="button" class="save-view" ref={button} onClick={() => setAsking(true)}>
+        Save view
+      </button>
+    );
+  }
+  return (
+    <form
+      class="save-view-form"
+      onKeyDown={(e) => {
+        if (e.key === "Escape") {
+          e.preventDefault();
+          setAsking(false);
+        }
+      }}
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const name = String(new FormData(e.currentTarget as HTMLFormElement).get("name") ?? "").trim();
+        if (!name) {
+          setError("Give the view a name.");
+          return;
+        }
+        setBusy(true);
+        setError(null);
+        try {
+          const v = await dir.saveView(name, query);
+          setAsking(false);
+          navigate(queuePath(`view-${v.id}`));
+        } catch (err) {
+          setError(errorText(err));
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <label>
+        View name
+        <input name="name" ref={field} maxLength={80} autocomplete="off" />
+      </label>
+      <button type="submit" disabled={busy}>
+        Save
+      </button>
+      <button type="button" onClick={() => setAsking(false)}>
+        Cancel
+      </button>
+      <ErrorLine text={error} />
+    </form>
+  );
 }

@@ -3,13 +3,15 @@
 // when one arrives.
 import { useEffect, useState } from "preact/hooks";
 import type { Api } from "../api/client";
-import type { Agent, Customer, Team } from "../api/types";
+import type { Agent, Customer, SavedView, Team } from "../api/types";
 
 const CONCURRENT_LOOKUPS = 4;
 
 export class Directory {
   readonly agents = new Map<number, Agent>();
   teams: Team[] = [];
+  // The agent's saved views, oldest first; null until loaded (loadViews).
+  views: SavedView[] | null = null;
   private readonly customers = new Map<number, Customer | null>();
   private readonly queue: number[] = [];
   private readonly queued = new Set<number>();
@@ -24,6 +26,34 @@ export class Directory {
     this.agents.clear();
     for (const a of agents.items) this.agents.set(a.id, a);
     this.teams = [...teams.items].sort((a, b) => a.name.localeCompare(b.name));
+    this.changed();
+  }
+
+  async loadViews(): Promise<void> {
+    const r = await this.api.views();
+    this.views = r.items;
+    this.changed();
+  }
+
+  // Saves, renames (or re-queries) and deletes a view on the server, then tells every screen.
+  // Errors (a taken name: 409; a bad query: 422) are the caller's to show.
+  async saveView(name: string, query: string): Promise<SavedView> {
+    const v = await this.api.createView(name, query);
+    this.views = [...(this.views ?? []), v];
+    this.changed();
+    return v;
+  }
+
+  async updateView(id: number, change: { name?: string; query?: string }): Promise<SavedView> {
+    const v = await this.api.updateView(id, change);
+    this.views = (this.views ?? []).map((x) => (x.id === id ? v : x));
+    this.changed();
+    return v;
+  }
+
+  async deleteView(id: number): Promise<void> {
+    await this.api.deleteView(id);
+    this.views = (this.views ?? []).filter((x) => x.id !== id);
     this.changed();
   }
 

@@ -11,6 +11,7 @@ export const SORTS: { key: SortKey; label: string }[] = [
   { key: "oldest", label: "Oldest first" },
   { key: "last_activity", label: "Last activity" },
   { key: "priority", label: "Priority (urgent first)" },
+  { key: "sla_due", label: "SLA deadline (soonest first)" },
 ];
 
 export interface ListFilters {
@@ -20,26 +21,28 @@ export interface ListFilters {
   sort: SortKey;
 }
 
-export function parseFilters(search: string): ListFilters {
+// `defaultSort`: the queue's own order, used when the URL names none.
+export function parseFilters(search: string, defaultSort: SortKey = "newest"): ListFilters {
   const p = new URLSearchParams(search);
   const status = p.get("status") ?? "";
   // "activity" is how links made before the server sorted spelled last_activity.
-  const raw = p.get("sort") ?? "newest";
+  const raw = p.get("sort") ?? defaultSort;
   const sort = raw === "activity" ? "last_activity" : raw;
   return {
     status: status === "any" || (STATUSES as readonly string[]).includes(status) ? (status as ListFilters["status"]) : "",
     tag: p.get("tag") ?? "",
     q: p.get("q") ?? "",
-    sort: SORTS.some((s) => s.key === sort) ? (sort as SortKey) : "newest",
+    sort: SORTS.some((s) => s.key === sort) ? (sort as SortKey) : defaultSort,
   };
 }
 
-export function filtersToSearch(f: ListFilters): string {
+// The URL query for `f`; the sort only when it is not the queue's own (`defaultSort`).
+export function filtersToSearch(f: ListFilters, defaultSort: SortKey = "newest"): string {
   const p = new URLSearchParams();
   if (f.status) p.set("status", f.status);
   if (f.tag) p.set("tag", f.tag);
   if (f.q) p.set("q", f.q);
-  if (f.sort !== "newest") p.set("sort", f.sort);
+  if (f.sort !== defaultSort) p.set("sort", f.sort);
   const s = p.toString();
   return s ? `?${s}` : "";
 }
@@ -52,7 +55,31 @@ export function effectiveQuery(base: TicketQuery, f: ListFilters): TicketQuery {
   if (f.tag) q.tag = f.tag.trim().toLowerCase();
   if (f.q) q.q = f.q.trim();
   if (f.sort !== "newest") q.sort = f.sort;
+  else delete q.sort;
   return q;
+}
+
+// The list query as a saved view keeps it: GET /tickets's query string without the page.
+export function listQueryToSearch(q: TicketQuery): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) {
+    if (v === undefined || v === "" || k === "limit" || k === "cursor") continue;
+    p.set(k, String(v));
+  }
+  return p.toString();
+}
+
+// A saved view's query string as the list query (what the server would refuse never gets
+// saved; a parameter this client does not know is passed on as it is).
+export function parseListQuery(search: string): TicketQuery {
+  const q: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(search)) {
+    if (k === "limit" || k === "cursor") continue;
+    if ((k === "customer" || k === "team" || k === "owner" || k === "offered_to") && /^[1-9][0-9]*$/.test(v)) q[k] = Number(v);
+    else if (k === "silent") q[k] = v === "true";
+    else q[k] = v;
+  }
+  return q as TicketQuery;
 }
 
 // Whether a ticket belongs in a list with this query, for the fields a ticket carries (a text

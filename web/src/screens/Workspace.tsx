@@ -14,7 +14,7 @@ import { useWorkspace } from "../context";
 import { useDirectory } from "../lib/directory";
 import { shortcutFor } from "../lib/keys";
 import { parseFilters } from "../lib/listview";
-import { FIXED_QUEUES, findQueue } from "../queues";
+import { FIXED_QUEUES, findQueue, queuePath, viewIdOf } from "../queues";
 import { navigate, onLinkClick, useRoute } from "../router";
 import { FollowThrough } from "./FollowThrough";
 
@@ -35,7 +35,7 @@ function loadSource(): Source {
 
 function sourceHref(s: Source): string {
   return s.kind === "queue"
-    ? `/queues/${s.key}${s.filters ? `?${s.filters}` : ""}`
+    ? `${queuePath(s.key)}${s.filters ? `?${s.filters}` : ""}`
     : `/search?q=${encodeURIComponent(s.q)}`;
 }
 
@@ -64,10 +64,10 @@ export function Workspace({ onSignOut }: { onSignOut: () => void }) {
 
   // The tab's title names where the agent is (a ticket sets its own, see TicketView).
   useEffect(() => {
-    if (route.name === "queue") document.title = `${findQueue(route.queue, dir.teams)?.label ?? "Queue"} · Steadfast`;
+    if (route.name === "queue") document.title = `${findQueue(route.queue, dir.teams, dir.views ?? [])?.label ?? "Queue"} · Steadfast`;
     else if (route.name === "search") document.title = `Search “${route.q}” · Steadfast`;
     else if (route.name === "notfound") document.title = "Not found · Steadfast";
-  }, [sourceKey, route.name, dir.teams.length]);
+  }, [sourceKey, route.name, dir.teams.length, dir.views]);
 
   const onChanged = useCallback((t: Ticket) => {
     window.dispatchEvent(new CustomEvent("sf:ticket", { detail: t }));
@@ -247,8 +247,17 @@ function ErrorBoundary({ children }: { children: ComponentChildren }) {
 function MiddleColumn({ current, openId }: { current: Source; openId: number | null }) {
   const { dir } = useWorkspace();
   if (current.kind === "search") return <SearchResults q={current.q} openId={openId} />;
-  const queue = findQueue(current.key, dir.teams) ?? FIXED_QUEUES[0];
-  return <TicketList queue={queue} filters={parseFilters(current.filters)} openId={openId} />;
+  if (viewIdOf(current.key) !== null && !findQueue(current.key, dir.teams, dir.views ?? [])) {
+    // A saved view shows once the views are loaded (QueueNav loads them); one deleted meanwhile
+    // says so rather than showing another queue.
+    return (
+      <section class="list-pane" aria-live="polite">
+        <p class="empty">{dir.views === null ? "Loading your saved view…" : "This saved view does not exist (any more)."}</p>
+      </section>
+    );
+  }
+  const queue = findQueue(current.key, dir.teams, dir.views ?? []) ?? FIXED_QUEUES[0];
+  return <TicketList queue={queue} filters={parseFilters(current.filters, queue.query.sort ?? "newest")} openId={openId} />;
 }
 
 function isVisible(el: HTMLElement): boolean {
