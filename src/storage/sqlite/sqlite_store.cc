@@ -24,11 +24,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
     readers.push_back(std::move(conn));
   }
   auto writer = std::make_unique<GroupWriter>(std::move(write_conn), SyncMode::kPipelined);
-  // Every 3 s, not 250 ms: each checkpoint ends with an fsync of the database file, and a WAL
-  // fsync that queues behind it makes a request wait. At 250 ms that was a write p99 of 178 ms
-  // while the engine drained a backlog (8.6 ms with it stopped) and an ingest p99 of 515 ms;
-  // at 3 s, 20 ms and 25 ms (bench/RESULTS.md). Pages written many times between checkpoints
-  // are copied once; the WAL grows to a few seconds of writes before it is reused.
+  // Every 3 s, not 250 ms: each checkpoint ends with an fsync of the database file, and WAL
+  // fsyncs queued behind it make requests wait. At 3 s a write's p99 fell from 8.6 to 1.6-1.9 ms
+  // and ingest's from 515 to 25-130 ms (bench/RESULTS.md). A longer stall still comes with each
+  // checkpoint while the engine drains a large backlog (p99 20-280 ms over three runs).
   auto checkpointer = std::make_unique<Checkpointer>(std::move(checkpoint_conn), 3000);
   return std::unique_ptr<SqliteStore>(new SqliteStore(clock, options.finish, std::move(writer),
                                                       std::move(checkpointer), std::move(readers)));
