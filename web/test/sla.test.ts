@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { TicketSla } from "../src/api/types";
-import { inSlaQueue, slaAlarm, slaLine, span, ticketSlaLine } from "../src/lib/sla";
+import type { SlaPolicies, TicketSla } from "../src/api/types";
+import { inSlaQueue, policyTargetsText, slaAlarm, slaLine, span, ticketSlaLine } from "../src/lib/sla";
 import { describeEvent } from "../src/lib/timeline";
 
 const NOW = Date.parse("2030-01-07T10:00:00Z");
@@ -74,5 +74,41 @@ describe("SLA deadlines", () => {
       "SLA warning: First reply is due 2030-01-07T10:00:00.000Z (policy Standard, business hours).",
     );
     expect(describeEvent(event("sla_breached", ""), names)).toBe("SLA breached: a deadline was missed");
+  });
+});
+
+describe("policy targets", () => {
+  const policies: SlaPolicies = {
+    business_hours: { time_zone: "Europe/Lisbon", hours: "mon-fri 09:00-17:30", holidays: [] },
+    warning: { minutes: null, percent: 80 },
+    silence_minutes: { low: 4320, normal: 1440, high: 240, urgent: 60 },
+    policies: [
+      {
+        name: "Standard",
+        tags: [],
+        team_id: null,
+        targets: {
+          low: { first_reply_minutes: null, next_reply_minutes: null, resolution_minutes: null },
+          normal: { first_reply_minutes: 240, next_reply_minutes: 480, resolution_minutes: null },
+          high: { first_reply_minutes: 60, next_reply_minutes: 240, resolution_minutes: 2880 },
+          urgent: { first_reply_minutes: 30, next_reply_minutes: 60, resolution_minutes: 480 },
+        },
+      },
+    ],
+  };
+
+  it("read the ticket's policy at its priority, with the business hours", () => {
+    expect(policyTargetsText(policies, "Standard", "high")).toBe(
+      "Standard, high priority: first reply 1 h · next reply 4 h · resolution 2 d — business hours mon-fri 09:00-17:30 (Europe/Lisbon)",
+    );
+    expect(policyTargetsText(policies, "Standard", "normal")).toBe(
+      "Standard, normal priority: first reply 4 h · next reply 8 h — business hours mon-fri 09:00-17:30 (Europe/Lisbon)",
+    );
+  });
+
+  it("say nothing for an unknown policy or one without targets", () => {
+    expect(policyTargetsText(policies, "VIP", "high")).toBeNull();
+    expect(policyTargetsText(policies, null, "high")).toBeNull();
+    expect(policyTargetsText(policies, "Standard", "low")).toBeNull();
   });
 });

@@ -18,15 +18,16 @@ import type {
   Message,
   NewMessage,
   NotificationList,
+  Page,
   Presence,
   PresenceState,
-  Page,
   PromiseQuery,
   Promise_,
   QueueCounts,
-  SavedView,
   ResolveRequest,
+  SavedView,
   SearchHit,
+  SlaPolicies,
   Team,
   Ticket,
   TicketEvent,
@@ -298,6 +299,10 @@ export class Api {
 
   agents(): Promise<{ items: Agent[] }> {
     return this.request("GET", "/agents");
+  }
+
+  slaPolicies(): Promise<SlaPolicies> {
+    return this.request("GET", "/sla/policies");
   }
 
   teams(): Promise<{ items: Team[] }> {

@@ -57,6 +57,21 @@ export interface SlaClock extends SlaNext {
   remaining_minutes: number;
 }
 
+// GET /sla/policies: the business calendar and the SLA policies in force (targets in business
+// minutes; null: no target).
+export interface SlaTargetMinutes {
+  first_reply_minutes: number | null;
+  next_reply_minutes: number | null;
+  resolution_minutes: number | null;
+}
+
+export interface SlaPolicies {
+  business_hours: { time_zone: string; hours: string; holidays: string[] };
+  warning: { minutes: number | null; percent: number | null };
+  silence_minutes: Record<Priority, number>;
+  policies: { name: string; tags: string[]; team_id: number | null; targets: Record<Priority, SlaTargetMinutes> }[];
+}
+
 export interface TicketSla {
   policy: string | null;
   next: SlaNext | null;

@@ -19,7 +19,7 @@ import { Composer } from "./Composer";
 import { Conversation } from "./Conversation";
 import { CustomerPanel } from "./CustomerPanel";
 import { PresenceLine, usePresence } from "./Presence";
-import { SlaDeadline } from "./Sla";
+import { SlaDeadline, SlaTargets } from "./Sla";
 
 interface Props {
   id: number;
@@ -253,6 +253,7 @@ export function TicketView({ id, composer, backHref, onChanged }: Props) {
           </div>
           <TicketMeta ticket={ticket} busy={busy} onPatch={patch} />
           <SlaDeadline sla={ticket.sla} />
+          <SlaTargets sla={ticket.sla} priority={ticket.priority} />
           {ticket.resolution ? (
             <p class="resolution">
               Resolved {when(ticket.resolution.resolved_at)} by {dir.agentName(ticket.resolution.resolved_by)}:{" "}

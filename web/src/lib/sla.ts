@@ -1,5 +1,5 @@
 // A ticket's next SLA deadline as an agent reads it. Pure functions; `now` is passed in for tests.
-import type { SlaKind, SlaNext, TicketSla } from "../api/types";
+import type { Priority, SlaKind, SlaNext, SlaPolicies, TicketSla } from "../api/types";
 
 export type SlaTone = "ok" | "warning" | "breached" | "paused";
 
@@ -63,4 +63,28 @@ export function slaAlarm(sla: TicketSla | undefined): "warning" | "breached" | n
 export function inSlaQueue(filter: "warning" | "breached" | "at_risk", sla: TicketSla | undefined): boolean {
   const alarm = slaAlarm(sla);
   return filter === "at_risk" ? alarm !== null : alarm === filter;
+}
+
+// "4 h", "1 d 2 h": a target in business minutes.
+function target(minutes: number | null): string | null {
+  return minutes === null ? null : span(minutes * 60_000);
+}
+
+// What the ticket's policy promises at its priority, in one line for the ticket view:
+// "Standard, high priority: first reply 1 h · next reply 4 h · resolution 2 d — business hours
+// mon-fri 09:00-17:30 (Europe/Lisbon)". Null when the policy is unknown or sets no target.
+export function policyTargetsText(p: SlaPolicies, policy: string | null, priority: Priority): string | null {
+  const rule = p.policies.find((r) => r.name === policy);
+  if (!rule) return null;
+  const t = rule.targets[priority];
+  const parts = [
+    ["first reply", target(t.first_reply_minutes)],
+    ["next reply", target(t.next_reply_minutes)],
+    ["resolution", target(t.resolution_minutes)],
+  ]
+    .filter(([, v]) => v !== null)
+    .map(([k, v]) => `${k} ${v}`);
+  if (parts.length === 0) return null;
+  const hours = p.business_hours;
+  return `${rule.name}, ${priority} priority: ${parts.join(" · ")} — business hours ${hours.hours} (${hours.time_zone})`;
 }
