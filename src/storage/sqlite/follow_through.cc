@@ -10,6 +10,18 @@ using domain::MessageId;
 using domain::Promise;
 using domain::PromiseState;
 
+namespace {
+
+// The engine's due queries: the first column of every row, a ticket id.
+Result<std::vector<TicketId>> TicketIds(Statement& st) {
+  std::vector<TicketId> out;
+  while (st.Step()) out.push_back(st.Int(0));
+  SF_RETURN_IF_ERROR(st.status());
+  return out;
+}
+
+}  // namespace
+
 const char kPromiseColumns[] =
     "id, ticket_id, owner_id, text, due_at, state, message_id, kept_by, missed, renegotiations, "
     "reminded_at, created_at, settled_at";
@@ -193,10 +205,7 @@ Result<std::vector<TicketId>> SqliteStore::SilentTickets(domain::Priority priori
       " AND waiting_since IS NOT NULL AND silence_raised_at IS NULL"
       " ORDER BY waiting_since LIMIT ?");
   st.Bind(1, Name(priority)).Bind(2, waiting_before.millis).Bind(3, int64_t{limit});
-  std::vector<TicketId> out;
-  while (st.Step()) out.push_back(st.Int(0));
-  SF_RETURN_IF_ERROR(st.status());
-  return out;
+  return TicketIds(st);
 }
 
 Result<std::vector<TicketId>> SqliteStore::DueSla(Timestamp now, int limit) {
@@ -205,10 +214,7 @@ Result<std::vector<TicketId>> SqliteStore::DueSla(Timestamp now, int limit) {
       "SELECT id FROM tickets WHERE sla_next_at IS NOT NULL AND sla_next_at <= ?"
       " ORDER BY sla_next_at LIMIT ?");
   st.Bind(1, now.millis).Bind(2, int64_t{limit});
-  std::vector<TicketId> out;
-  while (st.Step()) out.push_back(st.Int(0));
-  SF_RETURN_IF_ERROR(st.status());
-  return out;
+  return TicketIds(st);
 }
 
 Result<Store::FollowUpsDue> SqliteStore::DueFollowUps(Timestamp ask_before, Timestamp close_before,
@@ -283,10 +289,7 @@ Result<std::vector<TicketId>> SqliteStore::ExpiredOffers(Timestamp before, int l
       "SELECT ticket_id FROM handoffs WHERE state = 'proposed' AND from_agent_id = 0"
       " AND created_at <= ? ORDER BY created_at LIMIT ?");
   st.Bind(1, before.millis).Bind(2, int64_t{limit});
-  std::vector<TicketId> out;
-  while (st.Step()) out.push_back(st.Int(0));
-  SF_RETURN_IF_ERROR(st.status());
-  return out;
+  return TicketIds(st);
 }
 
 Result<Store::AgentAvailability> SqliteStore::Availability(Timestamp now) {

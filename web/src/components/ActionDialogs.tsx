@@ -93,15 +93,7 @@ export function HandoffDialog({ ticket, onClose, onDone, onConflict }: Common) {
             }}
           />
         </label>
-        <ErrorLine text={error} />
-        <div class="dialog-actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? "Offering…" : "Offer handoff"}
-          </button>
-        </div>
+        <FormEnd error={error} busy={busy} submit={busy ? "Offering…" : "Offer handoff"} onCancel={onClose} />
       </form>
     </Dialog>
   );
@@ -137,15 +129,7 @@ export function DeclineDialog({ ticket, onClose, onDone, onConflict }: Common) {
             }}
           />
         </label>
-        <ErrorLine text={error} />
-        <div class="dialog-actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            Decline
-          </button>
-        </div>
+        <FormEnd error={error} busy={busy} submit={"Decline"} onCancel={onClose} />
       </form>
     </Dialog>
   );
@@ -269,16 +253,25 @@ export function ResolveDialog({ ticket, onClose, onDone, onConflict }: Common) {
             />
           </label>
         ) : null}
-        <ErrorLine text={error} />
-        <div class="dialog-actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? "Resolving…" : "Resolve"}
-          </button>
-        </div>
+        <FormEnd error={error} busy={busy} submit={busy ? "Resolving…" : "Resolve"} onCancel={onClose} />
       </form>
     </Dialog>
+  );
+}
+
+// The end of a dialog's form: its error line, Cancel, and the submit button (disabled while busy).
+function FormEnd({ error, busy, submit, onCancel }: { error: string | null; busy: boolean; submit: string; onCancel: () => void }) {
+  return (
+    <>
+      <ErrorLine text={error} />
+      <div class="dialog-actions">
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" class="primary" disabled={busy}>
+          {submit}
+        </button>
+      </div>
+    </>
   );
 }

@@ -207,6 +207,16 @@ export function TicketView({ id, composer, backHref, onChanged }: Props) {
   const can = actionsFor(ticket, me);
   const handoff = ticket.pending_handoff;
   const customerName = customer?.name ?? "";
+  // What every action dialog gets: a done dialog closes and the ticket reloads with its message.
+  const dialogProps = {
+    ticket,
+    onClose: () => setDialog(null),
+    onConflict: conflict,
+    onDone: (m: string) => {
+      setDialog(null);
+      void refresh(m);
+    },
+  };
 
   return (
     <section class="ticket-pane" aria-labelledby="ticket-title">
@@ -336,37 +346,13 @@ export function TicketView({ id, composer, backHref, onChanged }: Props) {
       <CustomerPanel customer={customer} ticketId={ticket.id} onCustomer={setCustomer} />
 
       {dialog === "handoff" ? (
-        <HandoffDialog
-          ticket={ticket}
-          onClose={() => setDialog(null)}
-          onConflict={conflict}
-          onDone={(m) => {
-            setDialog(null);
-            void refresh(m);
-          }}
-        />
+        <HandoffDialog {...dialogProps} />
       ) : null}
       {dialog === "decline" ? (
-        <DeclineDialog
-          ticket={ticket}
-          onClose={() => setDialog(null)}
-          onConflict={conflict}
-          onDone={(m) => {
-            setDialog(null);
-            void refresh(m);
-          }}
-        />
+        <DeclineDialog {...dialogProps} />
       ) : null}
       {dialog === "resolve" ? (
-        <ResolveDialog
-          ticket={ticket}
-          onClose={() => setDialog(null)}
-          onConflict={conflict}
-          onDone={(m) => {
-            setDialog(null);
-            void refresh(m);
-          }}
-        />
+        <ResolveDialog {...dialogProps} />
       ) : null}
     </section>
   );

@@ -54,16 +54,7 @@ export function RequestLink({ api, reason }: { api: PortalApi; reason: string | 
       ) : (
         <form onSubmit={submit} class="p-form">
           <p>We email you a link to sign in. No password to remember.</p>
-          <label for="link-email">Your email address</label>
-          <input
-            id="link-email"
-            type="email"
-            autocomplete="email"
-            required
-            maxLength={254}
-            value={email}
-            onInput={(e) => setEmail((e.target as HTMLInputElement).value)}
-          />
+          <EmailField id="link-email" value={email} onInput={setEmail} />
           <FormError error={error} />
           <button type="submit" disabled={busy}>
             {busy ? "Sending…" : "Email me a sign-in link"}
@@ -178,16 +169,7 @@ export function NewTicket({ api, me }: { api: PortalApi; me: Customer | null }) 
       <form onSubmit={submit} class="p-form">
         {me ? null : (
           <>
-            <label for="c-email">Your email address</label>
-            <input
-              id="c-email"
-              type="email"
-              autocomplete="email"
-              required
-              maxLength={254}
-              value={email}
-              onInput={(e) => setEmail((e.target as HTMLInputElement).value)}
-            />
+            <EmailField id="c-email" value={email} onInput={setEmail} />
             <label for="c-name">Your name (optional)</label>
             <input
               id="c-name"
@@ -225,5 +207,23 @@ export function NewTicket({ api, me }: { api: PortalApi; me: Customer | null }) 
         </button>
       </form>
     </section>
+  );
+}
+
+// "Your email address", as both forms ask it (254: the longest address SMTP carries).
+function EmailField({ id, value, onInput }: { id: string; value: string; onInput: (v: string) => void }) {
+  return (
+    <>
+      <label for={id}>Your email address</label>
+      <input
+        id={id}
+        type="email"
+        autocomplete="email"
+        required
+        maxLength={254}
+        value={value}
+        onInput={(e) => onInput((e.target as HTMLInputElement).value)}
+      />
+    </>
   );
 }
